@@ -1,0 +1,133 @@
+"""Pure parsing of Pos Indonesia tracking payloads into canonical events.
+
+Two body shapes exist. Production: ``{"response": {"data": [event, ...]}}`` with
+``officeName`` and ``status``. Older/staging: ``{"rs_tnt": {"r_tnt": ...}}`` with
+``office`` and no ``status``, where ``r_tnt`` is an object for one event and a list for
+several. Not found is ``{"response": null}`` or ``{"rs_tnt": null}``.
+
+``eventDate`` is naive local time; the office code (for main offices the office's postal
+code) decides the zone. ``description`` holds ``~~``-separated parts: place, office,
+receiver or sender, product, weight, content.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.common import load_json, parse_time, text
+from connectors.masking import mask_name, mask_text
+from connectors.model import Event, ParseResult, Problem
+from connectors.pos.statuses import STATUSES
+from connectors.regions import regency_for_postal_code
+from connectors.timezones import localize
+from connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.errors import PayloadError
+from schemas.statuses import Status
+
+__all__ = ["PARTNER", "parse_tracking"]
+
+PARTNER = "pos"
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y %H:%M:%S")
+_RECEIVER_PART = 2
+
+
+def _rows(body: Any) -> tuple[list[Any] | None, bool]:
+    """(event rows, not_found) from either body shape; PayloadError for anything else."""
+    if not isinstance(body, dict):
+        raise PayloadError(
+            f"{PARTNER}: not a Pos Indonesia tracking payload: expected a JSON object, "
+            f"got {type(body).__name__}"
+        )
+    if "response" in body:
+        response = body["response"]
+        if response is None:
+            return None, True
+        if not isinstance(response, dict) or "data" not in response:
+            raise PayloadError(f"{PARTNER}: 'response' holds no 'data' list")
+        data = response["data"]
+    elif "rs_tnt" in body:
+        envelope = body["rs_tnt"]
+        if envelope is None:
+            return None, True
+        if not isinstance(envelope, dict) or "r_tnt" not in envelope:
+            raise PayloadError(f"{PARTNER}: 'rs_tnt' holds no 'r_tnt'")
+        data = envelope["r_tnt"]
+    else:
+        keys = ", ".join(sorted(map(str, body))[:6]) or "none"
+        raise PayloadError(
+            f"{PARTNER}: not a Pos Indonesia tracking payload: expected 'response' or "
+            f"'rs_tnt' at the top level, found keys: {keys}"
+        )
+    if data is None:
+        return None, True
+    if isinstance(data, dict):  # one event comes as an object
+        data = [data]
+    if not isinstance(data, list):
+        raise PayloadError(f"{PARTNER}: event list is a {type(data).__name__}")
+    return data, not data
+
+
+def _office_code(value: Any) -> str | None:
+    code = text(value)
+    if code is None:
+        return None
+    return code.zfill(5) if code.isdigit() and len(code) < 5 else code
+
+
+def _event(row: Any, index: int, request_key: str | None) -> Event:
+    if not isinstance(row, dict):
+        raise ValueError(f"event is a {type(row).__name__}, not an object")
+    barcode = text(row.get("barcode")) or request_key
+    if not barcode:
+        raise ValueError("event has no barcode")
+    tracking_number = normalize_tracking_number(barcode)
+    event_name = text(row.get("eventName"))
+    if event_name is None:
+        raise ValueError("event has no eventName")
+    local_text = text(row.get("eventDate")) or ""
+    moment = parse_time(local_text, _TIME_FORMATS)
+    office_code = _office_code(row.get("officeCode"))
+    postal_code = office_code if office_code and office_code.isdigit() and len(office_code) == 5 else None
+    status_text = text(row.get("status")) or ""
+    parts = [p.strip() for p in (text(row.get("description")) or "").split("~~")]
+    status = STATUSES.lookup(event_name, status_text)
+    receiver = None
+    if status is Status.DELIVERED and len(parts) > _RECEIVER_PART and parts[_RECEIVER_PART]:
+        receiver = mask_name(parts[_RECEIVER_PART])
+    if len(parts) > _RECEIVER_PART and parts[_RECEIVER_PART]:
+        parts[_RECEIVER_PART] = mask_name(parts[_RECEIVER_PART])
+    detail = mask_text("~~".join(parts)) if any(parts) else None
+    return Event(
+        partner=PARTNER,
+        tracking_number=tracking_number,
+        status=status,
+        raw_status=" ".join(event_name.upper().split()),
+        raw_text=mask_text(" ".join(status_text.split())),
+        time=localize(moment, local_text, postal_code=postal_code),
+        location_name=text(row.get("officeName")) or text(row.get("office")),
+        location_code=office_code,
+        postal_code=postal_code,
+        region_code=regency_for_postal_code(postal_code),
+        detail=detail,
+        receiver=receiver,
+        sequence=index,
+        tracking_number_flags=tuple(check_tracking_number(PARTNER, tracking_number)),
+    )
+
+
+def parse_tracking(
+    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
+) -> ParseResult:
+    """Canonical events of one Pos tracking payload.
+
+    Raises :class:`PayloadError` when the payload is not a Pos tracking body at all; a bad
+    event row becomes a :class:`Problem` and the other rows still count.
+    """
+    rows, not_found = _rows(load_json(payload, PARTNER))
+    result = ParseResult(not_found=not_found)
+    for index, row in enumerate(rows or ()):
+        try:
+            result.events.append(_event(row, index, request_key))
+        except ValueError as exc:
+            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    return result

@@ -1,0 +1,5 @@
+"""``python -m lintas``."""
+
+from lintas.cli import main
+
+main()

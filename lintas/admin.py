@@ -1,0 +1,75 @@
+"""Broker administration through kafka-python: creating the topic catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lintas.errors import BrokerError
+from lintas.topics import TopicSpec
+
+__all__ = ["TopicOutcome", "admin_client", "ensure_topics"]
+
+
+@dataclass(frozen=True)
+class TopicOutcome:
+    """What ``ensure_topics`` did with one topic."""
+
+    name: str
+    action: str  # "created" or "exists"
+    partitions: int
+
+
+def admin_client(bootstrap: str, client_id: str = "lintas-admin"):  # type: ignore[no-untyped-def]
+    """A kafka-python admin client; :class:`BrokerError` when nothing answers."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    try:
+        return KafkaAdminClient(
+            bootstrap_servers=bootstrap, client_id=client_id, request_timeout_ms=15000
+        )
+    except (KafkaError, OSError) as exc:
+        raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+
+
+def ensure_topics(
+    bootstrap: str, specs: Iterable[TopicSpec], replication_factor: int = 1
+) -> list[TopicOutcome]:
+    """Create the topics that do not exist yet; leave the others as they are."""
+    from kafka.errors import KafkaError
+
+    specs = list(specs)
+    admin = admin_client(bootstrap)
+    try:
+        existing = {t["name"]: t for t in admin.describe_topics() if not t.get("error_code")}
+        missing = [s for s in specs if s.name not in existing]
+        if missing:
+            admin.create_topics(
+                {
+                    s.name: {
+                        "num_partitions": s.partitions,
+                        "replication_factor": replication_factor,
+                        "configs": s.configs,
+                    }
+                    for s in missing
+                },
+                raise_errors=False,
+                wait_for_metadata=True,
+            )
+            now = {t["name"] for t in admin.describe_topics([s.name for s in missing])
+                   if not t.get("error_code")}
+            absent = [s.name for s in missing if s.name not in now]
+            if absent:
+                raise BrokerError(f"the broker did not create: {', '.join(absent)}")
+    except KafkaError as exc:
+        raise BrokerError(f"creating topics on {bootstrap} failed: {exc}") from exc
+    finally:
+        admin.close()
+    out = []
+    for spec in specs:
+        if spec.name in existing:
+            out.append(TopicOutcome(spec.name, "exists", len(existing[spec.name]["partitions"])))
+        else:
+            out.append(TopicOutcome(spec.name, "created", spec.partitions))
+    return out

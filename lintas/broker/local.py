@@ -1,0 +1,341 @@
+"""A local Apache Kafka broker without Docker: jars from Maven Central, KRaft, one node.
+
+The jars of ``org.apache.kafka:kafka_2.13`` (with kafka-tools and a log4j2 binding) are
+resolved by Maven into ``<cache>/kafka-<version>/libs``; storage is formatted with
+``kafka.tools.StorageTool``; ``kafka.Kafka`` runs as combined broker and controller on
+127.0.0.1 with a small heap. State (pid, bootstrap address) lives in ``<dir>/broker.json``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from lintas.errors import BrokerError
+
+__all__ = ["BrokerStatus", "LocalBroker", "wait_for_broker"]
+
+_MAIN = "kafka.Kafka"
+_STORAGE_TOOL = "kafka.tools.StorageTool"
+
+
+@dataclass(frozen=True)
+class BrokerStatus:
+    """What ``lintas kafka status`` reports."""
+
+    running: bool
+    bootstrap: str | None
+    pid: int | None
+    version: str | None
+    data_dir: str
+    log_file: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child still answers kill(0); look at its state.
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def wait_for_broker(bootstrap: str, timeout: float = 60.0) -> None:
+    """Block until a broker at ``bootstrap`` answers metadata requests."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            admin = KafkaAdminClient(
+                bootstrap_servers=bootstrap, request_timeout_ms=5000, client_id="lintas-probe"
+            )
+            try:
+                admin.describe_cluster()
+                return
+            finally:
+                admin.close()
+        except (KafkaError, OSError) as exc:
+            last = exc
+            time.sleep(0.5)
+    raise BrokerError(f"no Kafka broker answered at {bootstrap} within {timeout:.0f}s: {last}")
+
+
+class LocalBroker:
+    """One KRaft broker+controller bound to 127.0.0.1."""
+
+    def __init__(
+        self,
+        directory: Path,
+        cache_dir: Path,
+        *,
+        version: str,
+        port: int,
+        controller_port: int,
+        heap: str = "512m",
+    ) -> None:
+        self.directory = Path(directory)
+        self.cache_dir = Path(cache_dir)
+        self.version = version
+        self.port = port
+        self.controller_port = controller_port
+        self.heap = heap
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def libs(self) -> Path:
+        return self.cache_dir / f"kafka-{self.version}" / "libs"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.directory / "data"
+
+    @property
+    def log_file(self) -> Path:
+        return self.directory / "broker.log"
+
+    @property
+    def state_file(self) -> Path:
+        return self.directory / "broker.json"
+
+    # -- jars -------------------------------------------------------------------------
+
+    def resolve(self) -> Path:
+        """Resolve the broker jars with Maven (once; later calls reuse the cache)."""
+        marker = self.libs / ".complete"
+        if marker.exists():
+            return self.libs
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise BrokerError("Maven (mvn) is needed to fetch the Kafka jars; install it")
+        if shutil.which("java") is None:
+            raise BrokerError("a Java runtime (17 or newer) is needed to run Kafka; install it")
+        work = self.libs.parent
+        work.mkdir(parents=True, exist_ok=True)
+        template = resources.files("lintas.broker").joinpath("pom.xml").read_text()
+        (work / "pom.xml").write_text(template.replace("@KAFKA_VERSION@", self.version))
+        if self.libs.exists():
+            shutil.rmtree(self.libs)
+        proc = subprocess.run(
+            [
+                mvn, "-q", "-B", "-f", str(work / "pom.xml"),
+                "dependency:copy-dependencies",
+                f"-DoutputDirectory={self.libs}",
+                "-DincludeScope=runtime",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
+            raise BrokerError(
+                f"Maven could not resolve org.apache.kafka:kafka_2.13:{self.version}:\n"
+                + "\n".join(tail)
+            )
+        marker.write_text(self.version)
+        return self.libs
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    def _java(self, *args: str, heap: str | None = None) -> list[str]:
+        cmd = ["java"]
+        if heap:
+            cmd += [f"-Xmx{heap}", f"-Xms{heap}"]
+        cmd += [
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={self.directory / 'log4j2.yaml'}",
+            f"-Dkafka.logs.dir={self.directory}",
+            "-cp",
+            str(self.libs / "*"),
+            *args,
+        ]
+        return cmd
+
+    def _write_config(self) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        props = {
+            "process.roles": "broker,controller",
+            "node.id": "1",
+            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
+            "listeners": (
+                f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}"
+            ),
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
+            "controller.listener.names": "CONTROLLER",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "log.dirs": str(self.data_dir),
+            "num.partitions": "3",
+            "auto.create.topics.enable": "false",
+            "offsets.topic.replication.factor": "1",
+            "offsets.topic.num.partitions": "10",
+            "transaction.state.log.replication.factor": "1",
+            "transaction.state.log.min.isr": "1",
+            "share.coordinator.state.topic.replication.factor": "1",
+            "share.coordinator.state.topic.min.isr": "1",
+            "group.initial.rebalance.delay.ms": "0",
+            "log.cleaner.dedupe.buffer.size": str(16 * 1024 * 1024),
+            "num.network.threads": "2",
+            "num.io.threads": "4",
+        }
+        path = self.directory / "server.properties"
+        path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
+        log_config = resources.files("lintas.broker").joinpath("log4j2.yaml").read_text()
+        (self.directory / "log4j2.yaml").write_text(log_config)
+        return path
+
+    def _format(self, config: Path) -> None:
+        if (self.data_dir / "meta.properties").exists():
+            return
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        proc = subprocess.run(
+            self._java(_STORAGE_TOOL, "format", "-t", cid, "-c", str(config), heap="256m"),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise BrokerError(f"formatting Kafka storage failed: {proc.stderr.strip()[-800:]}")
+
+    def _read_state(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def status(self) -> BrokerStatus:
+        """Whether this broker runs, and where."""
+        state = self._read_state()
+        running = bool(state) and _pid_alive(int(state["pid"]))  # type: ignore[index]
+        return BrokerStatus(
+            running=running,
+            bootstrap=state["bootstrap"] if running and state else None,
+            pid=int(state["pid"]) if running and state else None,
+            version=state.get("version") if running and state else None,
+            data_dir=str(self.data_dir),
+            log_file=str(self.log_file),
+        )
+
+    def start(self, timeout: float = 90.0) -> BrokerStatus:
+        """Start the broker unless it runs; return once it serves requests."""
+        current = self.status()
+        if current.running:
+            return current
+        for port in (self.port, self.controller_port):
+            if _port_open("127.0.0.1", port):
+                raise BrokerError(
+                    f"port {port} on 127.0.0.1 is taken by another program; set "
+                    "LINTAS_KAFKA_PORT / LINTAS_KAFKA_CONTROLLER_PORT, or point "
+                    "LINTAS_KAFKA_BOOTSTRAP at that broker"
+                )
+        self.resolve()
+        config = self._write_config()
+        self._format(config)
+        log = open(self.log_file, "ab")  # noqa: SIM115 - handed to the child process
+        proc = subprocess.Popen(
+            self._java(_MAIN, str(config), heap=self.heap),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log.close()
+        self.state_file.write_text(
+            json.dumps(
+                {"pid": proc.pid, "bootstrap": self.bootstrap, "version": self.version,
+                 "started_at": time.time()}
+            )
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while not _port_open("127.0.0.1", self.port):
+                if proc.poll() is not None:
+                    raise BrokerError(
+                        f"the Kafka broker exited with code {proc.returncode}; "
+                        f"see {self.log_file}:\n{self._log_tail()}"
+                    )
+                if time.monotonic() > deadline:
+                    raise BrokerError(f"the Kafka broker did not open port {self.port}")
+                time.sleep(0.3)
+            wait_for_broker(self.bootstrap, timeout=max(5.0, deadline - time.monotonic()))
+        except BaseException:
+            self.stop()
+            raise
+        return self.status()
+
+    def stop(self, timeout: float = 30.0) -> bool:
+        """Stop the broker cleanly (SIGTERM, then SIGKILL after ``timeout``). True if it ran."""
+        state = self._read_state()
+        if not state:
+            return False
+        pid = int(state["pid"])
+        was_running = _pid_alive(pid)
+        if was_running:
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + timeout
+            while _pid_alive(pid) and time.monotonic() < deadline:
+                self._reap(pid)
+                time.sleep(0.2)
+            if _pid_alive(pid):
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            self._reap(pid)
+        self.state_file.unlink(missing_ok=True)
+        return was_running
+
+    @staticmethod
+    def _reap(pid: int) -> None:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+
+    def _log_tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def delete_data(self) -> None:
+        """Remove the broker's data (only when it is stopped)."""
+        if self.status().running:
+            raise BrokerError("stop the broker before deleting its data")
+        shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -1,0 +1,22 @@
+"""Registration of every subcommand group, explicitly."""
+
+from __future__ import annotations
+
+import click
+
+__all__ = ["register"]
+
+
+def register(cli: click.Group) -> None:
+    from lintas.cli import demo, kafka, pipeline, sandbox, topics, view
+
+    cli.add_command(kafka.kafka)
+    cli.add_command(topics.topics)
+    cli.add_command(pipeline.normalize)
+    cli.add_command(pipeline.reconcile)
+    cli.add_command(pipeline.worker)
+    cli.add_command(pipeline.sink)
+    cli.add_command(pipeline.connect)
+    cli.add_command(view.shipment)
+    cli.add_command(sandbox.sandbox)
+    cli.add_command(demo.demo)

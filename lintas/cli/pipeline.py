@@ -1,0 +1,164 @@
+"""Pipeline commands: ``normalize``, ``reconcile``, ``worker``, ``sink``, ``connect``."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, TextIO
+
+import click
+
+from lintas.cli.output import err_console, print_json
+from lintas.errors import ConfigurationError, PayloadError
+from lintas.settings import get_settings
+
+__all__ = ["connect", "normalize", "reconcile", "sink", "worker"]
+
+# Fields of a canonical event that only mean something inside the pipeline.
+_PIPELINE_ONLY = ("raw_record_id", "source_topic", "source_partition", "source_offset")
+
+
+@click.command()
+@click.option("--partner", "partner_id", required=True, help="Partner id (pos, jne, ...).")
+@click.argument("file", type=click.File("rb"))
+def normalize(partner_id: str, file: Any) -> None:
+    """Print the canonical events of one partner payload (FILE, or - for stdin) as JSON lines.
+
+    A "not found" answer prints nothing and exits 0; a payload that is not the partner's
+    format exits 1 with a one-line error.
+    """
+    from connectors.model import record_to_json
+    from connectors.registry import get_partner
+
+    partner = get_partner(partner_id)
+    result = partner.parse(file.read())
+    for problem in result.problems:
+        click.echo(f"lintas: warning: {problem.message}", err=True)
+    rows = []
+    for event in result.events:
+        record = record_to_json(event.to_record())
+        for name in _PIPELINE_ONLY:
+            record.pop(name, None)
+        rows.append(record)
+    print_json(rows, lines=True)
+
+
+def _read_events(stream: TextIO, name: str) -> list[dict[str, Any]]:
+    events = []
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            record["occurred_at"] = datetime.fromisoformat(record["occurred_at"])
+            if record["occurred_at"].tzinfo is None:
+                raise ValueError("occurred_at has no UTC offset")
+            for field in ("event_id", "partner", "tracking_number", "status", "raw_status"):
+                if not isinstance(record.get(field), str):
+                    raise ValueError(f"{field} is missing")
+            record.setdefault("utc_offset", "+00:00")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise PayloadError(f"{name}:{number}: not a canonical event: {exc}") from exc
+        events.append(record)
+    return events
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.File("r"))
+def reconcile(files: tuple[TextIO, ...]) -> None:
+    """Reconcile canonical events (JSON lines, as `lintas normalize` prints them) into
+    shipments, printed as JSON lines. Runs the same pure reconciliation as the agents,
+    with no broker."""
+    from streams.normalize import event_key
+    from streams.reconcile import reconcile as reconcile_events
+
+    by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for stream in files:
+        for record in _read_events(stream, stream.name):
+            by_shipment[event_key(record)].append(record)
+    print_json(
+        [reconcile_events(sid, events) for sid, events in sorted(by_shipment.items())], lines=True
+    )
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+@click.command()
+@click.option("-l", "--loglevel", default="warn", type=click.Choice(["crit", "error", "warn", "info", "debug"]))
+def worker(loglevel: str) -> None:
+    """Run the Faust worker: the normalize and reconcile agents."""
+    import faust
+
+    from connectors.registry import PARTNERS
+    from lintas.admin import ensure_topics
+    from lintas.broker import bootstrap_servers
+    from lintas.topics import catalog
+    from streams import agents  # noqa: F401 - registers the agents
+    from streams.app import configure
+
+    settings = get_settings()
+    ensure_topics(bootstrap_servers(settings), catalog(sorted(PARTNERS), settings.topic_partitions),
+                  settings.replication_factor)
+    app = configure(settings)
+    faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
+
+
+@click.command()
+@click.option("--batch-size", type=int, default=None, help="Records per transaction.")
+def sink(batch_size: int | None) -> None:
+    """Run the view sink: shipment views and dead letters into the SQL view."""
+    from lintas.broker import bootstrap_servers
+    from streams.view.sink import ViewSink
+    from streams.view.store import open_store
+
+    settings = get_settings()
+    store = open_store(settings.view_url)
+    stop = _stop_on_signals()
+    ViewSink(store, bootstrap_servers(settings), batch_size=batch_size or settings.sink_batch_size).run(stop)
+    store.close()
+
+
+@click.group()
+def connect() -> None:
+    """Pull connectors."""
+
+
+@connect.command("run")
+@click.argument("partner_id")
+@click.option("--once", is_flag=True, help="One pass over the feed, then exit.")
+def connect_run(partner_id: str, once: bool) -> None:
+    """Run the pull connector of PARTNER_ID until stopped."""
+    from connectors.pos.client import PosClient, PosTrackingSource
+    from connectors.runtime.cursors import CursorStore
+    from connectors.runtime.poll import PollingConnector
+    from connectors.runtime.producer import RawProducer
+    from lintas.broker import bootstrap_servers
+
+    if partner_id != "pos":
+        raise ConfigurationError(f"no pull connector for partner {partner_id!r} yet; available: pos")
+    settings = get_settings()
+    bootstrap = bootstrap_servers(settings)
+    producer = RawProducer(bootstrap, client_id=f"lintas-connector-{partner_id}")
+    cursors = CursorStore(bootstrap, producer)
+    cursors.load()
+    client = PosClient(settings.partner(partner_id))
+    connector = PollingConnector(PosTrackingSource(client), producer, cursors,
+                                 interval=settings.poll_interval_seconds)
+    stop = _stop_on_signals()
+    try:
+        stats = connector.run(stop, once=once)
+    finally:
+        client.close()
+        producer.close()
+    err_console.print(f"{partner_id}: {stats.records} record(s) in {stats.pages} page(s), "
+                      f"{stats.skipped} skipped")
+    sys.exit(0)

@@ -1,0 +1,60 @@
+"""Read-side commands: ``lintas shipment``."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from connectors.tracking import normalize_tracking_number
+from lintas.cli.output import console, print_json
+from lintas.errors import LintasError
+from lintas.settings import get_settings
+
+__all__ = ["shipment"]
+
+
+class NotFoundError(LintasError):
+    """Nothing in the view matches."""
+
+
+@click.command()
+@click.argument("tracking_number")
+@click.option("--partner", default=None, help="The partner, when two partners use the same number.")
+@click.option("--json", "as_json", is_flag=True, help="Print the shipment as JSON.")
+def shipment(tracking_number: str, partner: str | None, as_json: bool) -> None:
+    """Show the reconciled shipment of TRACKING_NUMBER (any leg's) from the view."""
+    from streams.view.store import open_store
+
+    store = open_store(get_settings().view_url)
+    try:
+        number = normalize_tracking_number(tracking_number)
+        ids = store.find_shipments(number, partner)
+        if not ids:
+            raise NotFoundError(f"no shipment with tracking number {number} in the view")
+        if len(ids) > 1:
+            raise NotFoundError(
+                f"{number} names {len(ids)} shipments ({', '.join(ids)}); choose with --partner"
+            )
+        view = store.shipment(ids[0])
+    finally:
+        store.close()
+    assert view is not None
+    if as_json:
+        print_json(view)
+        return
+    legs = ", ".join(f"{leg['partner']} {leg['tracking_number']}" for leg in view["legs"])
+    console.print(f"[bold]{view['shipment_id']}[/]  {view['status']} ({view['aftership_tag']})  legs: {legs}")
+    if view["delivered_at"]:
+        console.print(f"delivered at {view['delivered_at'].isoformat()}")
+    for anomaly in view["anomalies"]:
+        console.print(f"[yellow]anomaly[/] {anomaly['kind']}: {anomaly['detail']}")
+    table = Table("when (UTC)", "local offset", "status", "partner says", "where")
+    for entry in view["timeline"]:
+        table.add_row(
+            entry["occurred_at"].strftime("%Y-%m-%d %H:%M"),
+            entry["utc_offset"],
+            entry["status"],
+            f"{entry['raw_status']} {entry['raw_text']}".strip(),
+            entry["location_name"] or "",
+        )
+    console.print(table)

@@ -1,0 +1,220 @@
+"""``lintas demo``: one bounded end-to-end run on the embedded defaults.
+
+Broker (the local one unless ``LINTAS_KAFKA_BOOTSTRAP`` is set) -> topics -> the Pos
+sandbox -> the Pos connector -> the Faust worker and the view sink (child processes) ->
+the SQL view. It ends by itself once the view holds everything the sandbox emitted, and
+stops everything it started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from connectors.pos.client import PosClient, PosTrackingSource
+from connectors.pos.sandbox import create_app
+from connectors.pos.scenarios import Entry, build_catalog
+from connectors.registry import PARTNERS
+from connectors.runtime.cursors import CursorStore
+from connectors.runtime.poll import PollingConnector
+from connectors.runtime.producer import RawProducer
+from connectors.sandbox import serve_in_thread
+from lintas.admin import ensure_topics
+from lintas.broker import LocalBroker, bootstrap_servers, local_broker
+from lintas.errors import LintasError
+from lintas.settings import Settings
+from lintas.topics import catalog
+from streams.view.store import ViewStore, open_store
+
+__all__ = ["DemoSummary", "Progress", "run_demo", "missing_from_view"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class DemoSummary:
+    """What the demo saw in the view at the end."""
+
+    records: int
+    shipments: int
+    events: int
+    dead_letters: int
+    not_found: int
+    seconds: float
+    bootstrap: str
+    view_url: str
+    complete: bool
+    missing: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class ChildProcess:
+    """A lintas subcommand in its own process group, logging to a file."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        log = open(self.log_path, "wb")  # noqa: SIM115 - handed to the child
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "lintas", *args],
+            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log.close()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def log_tail(self, lines: int = 25) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+        except ProcessLookupError:
+            pass
+
+
+def missing_from_view(store: ViewStore, entries: list[Entry]) -> list[str]:
+    """What the view does not yet hold of the sandbox's catalog (empty when complete)."""
+    shipments = {f"pos:{e.barcode}": e for e in entries if e.outcome == "shipment"}
+    counts = store.timeline_counts(shipments)
+    statuses = store.statuses(shipments)
+    missing = []
+    for sid, entry in shipments.items():
+        if counts.get(sid, 0) != entry.distinct_events or statuses.get(sid) != entry.final_status:
+            missing.append(
+                f"{sid}: {counts.get(sid, 0)}/{entry.distinct_events} events, "
+                f"status {statuses.get(sid)} (expected {entry.final_status})"
+            )
+    letters: dict[bytes, int] = {}
+    for row in store.dead_letters(keys=[f"pos:{e.barcode}".encode() for e in entries]):
+        letters[row["key"]] = letters.get(row["key"], 0) + 1
+    for entry in entries:
+        got = letters.get(f"pos:{entry.barcode}".encode(), 0)
+        if got != entry.bad_rows:
+            missing.append(f"pos:{entry.barcode}: {got}/{entry.bad_rows} dead letters")
+    return missing
+
+
+def _summary(store: ViewStore, entries: list[Entry], started: float, bootstrap: str, url: str,
+             missing: list[str]) -> DemoSummary:
+    shipment_ids = [f"pos:{e.barcode}" for e in entries if e.outcome == "shipment"]
+    letters = store.dead_letters(keys=[f"pos:{e.barcode}".encode() for e in entries])
+    return DemoSummary(
+        records=len(entries),
+        shipments=store.count_shipments(shipment_ids),
+        events=sum(store.timeline_counts(shipment_ids).values()),
+        dead_letters=len(letters),
+        not_found=sum(1 for e in entries if e.outcome == "not_found"),
+        seconds=round(time.monotonic() - started, 1),
+        bootstrap=bootstrap,
+        view_url=url,
+        complete=not missing,
+        missing=missing,
+    )
+
+
+def run_demo(
+    settings: Settings,
+    *,
+    seed: int | None = None,
+    rounds: int = 2,
+    timeout: float = 240.0,
+    progress: Progress = lambda _: None,
+) -> DemoSummary:
+    """Run the whole pipeline once over a fresh sandbox catalog; see the module doc."""
+    started = time.monotonic()
+    seed = seed if seed is not None else time.time_ns() % 1_000_000_007
+    started_broker: LocalBroker | None = None
+    children: list[ChildProcess] = []
+    sandbox = None
+    store: ViewStore | None = None
+    try:
+        if not settings.kafka_bootstrap:
+            broker = local_broker(settings)
+            if not broker.status().running:
+                progress(f"starting Apache Kafka {settings.kafka_version} on 127.0.0.1:{settings.kafka_port}")
+                broker.start()
+                started_broker = broker
+        bootstrap = bootstrap_servers(settings)
+        progress(f"creating topics on {bootstrap}")
+        ensure_topics(bootstrap, catalog(sorted(PARTNERS), settings.topic_partitions),
+                      settings.replication_factor)
+        store = open_store(settings.view_url)
+
+        entries = build_catalog(seed, rounds=rounds)
+        creds = settings.partner("pos")
+        secret = creds.client_secret.get_secret_value() if creds.client_secret else ""
+        sandbox = serve_in_thread(
+            create_app(entries=entries, client_id=creds.client_id or "", client_secret=secret),
+            host=settings.sandbox_host,
+        )
+        progress(f"Pos sandbox at {sandbox.url} with {len(entries)} barcodes (seed {seed})")
+
+        log_dir = settings.home / "demo"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=bootstrap, LINTAS_DATABASE_URL=settings.view_url)
+        children = [
+            ChildProcess("worker", ["worker"], env, log_dir),
+            ChildProcess("sink", ["sink"], env, log_dir),
+        ]
+        progress("worker and view sink started")
+
+        producer = RawProducer(bootstrap, client_id="lintas-demo-connector")
+        client = PosClient(creds.model_copy(update={"base_url": sandbox.url}))
+        try:
+            cursors = CursorStore(bootstrap, producer)
+            cursors.load()
+            source = PosTrackingSource(client, page_size=10)
+            source.source_partition = {"feed": "tracking-changes", "sandbox_seed": seed}
+            connector = PollingConnector(source, producer, cursors)
+            connector.run(once=True)
+            progress(f"connector produced {connector.stats.records} raw records")
+        finally:
+            client.close()
+            producer.close()
+
+        deadline = time.monotonic() + timeout
+        missing = missing_from_view(store, entries)
+        while missing:
+            for child in children:
+                if not child.alive():
+                    raise LintasError(
+                        f"the {child.name} exited with code {child.proc.returncode}; "
+                        f"its log ({child.log_path}) ends:\n{child.log_tail()}"
+                    )
+            if time.monotonic() > deadline:
+                break
+            progress(f"waiting for the view: {len(missing)} item(s) to go")
+            time.sleep(0.5)
+            missing = missing_from_view(store, entries)
+        return _summary(store, entries, started, bootstrap, settings.view_url, missing)
+    finally:
+        for child in children:
+            child.stop()
+        if sandbox is not None:
+            sandbox.stop()
+        if store is not None:
+            store.close()
+        if started_broker is not None:
+            progress("stopping the local Kafka broker")
+            started_broker.stop()

@@ -1,0 +1,103 @@
+"""lintas settings: one frozen object, read once, from ``LINTAS_*`` variables and ``.env``.
+
+Nested values use a double underscore: ``LINTAS_POS__CLIENT_SECRET=...``.
+Secrets are ``SecretStr`` so they never print in logs, reprs or errors.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PartnerCredentials", "Settings", "get_settings"]
+
+
+def _default_home() -> Path:
+    return Path.home() / ".local" / "share" / "lintas"
+
+
+def _default_cache() -> Path:
+    return Path.home() / ".cache" / "lintas"
+
+
+class PartnerCredentials(BaseModel):
+    """Credentials and endpoint of one partner's API (pull) or push endpoint."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    username: str | None = None
+    api_key: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
+    rate_per_second: float = 5.0
+
+
+class Settings(BaseSettings):
+    """Everything lintas reads from its environment. Build it once with :func:`get_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LINTAS_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+        frozen=True,
+    )
+
+    # Kafka
+    kafka_bootstrap: str | None = Field(
+        default=None,
+        description="Bootstrap servers of an existing Kafka; unset means the local broker.",
+    )
+    kafka_version: str = "4.1.1"
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    kafka_heap: str = "512m"
+    topic_partitions: int = Field(default=3, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+
+    # Places on disk
+    home: Path = Field(default_factory=_default_home)
+    cache_dir: Path = Field(default_factory=_default_cache)
+
+    # The view
+    database_url: str | None = None
+    sink_batch_size: int = Field(default=500, ge=1)
+
+    # Faust worker
+    app_id: str = "lintas"
+    worker_web_port: int = 6066
+    worker_web_enabled: bool = False
+    table_store: str = "memory://"
+
+    # Sandboxes and connectors
+    sandbox_host: str = "127.0.0.1"
+    poll_interval_seconds: float = 5.0
+
+    # Partners
+    pos: PartnerCredentials = PartnerCredentials(
+        client_id="lintas-sandbox", client_secret=SecretStr("sandbox-secret")
+    )
+
+    @property
+    def view_url(self) -> str:
+        """SQLAlchemy URL of the view; SQLite under ``home`` unless set."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'view.db'}"
+
+    def partner(self, partner_id: str) -> PartnerCredentials:
+        """Credentials of one partner; defaults when the partner has none configured."""
+        value = getattr(self, partner_id, None)
+        return value if isinstance(value, PartnerCredentials) else PartnerCredentials()
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use."""
+    return Settings()

@@ -1,0 +1,73 @@
+"""The reconcile table's value: a shipment's distinct events and the last offset applied.
+
+``last_offset`` is the offset (on ``lintas.shipment-events.v1``) of the last message
+whose event was added. After a restart, a message at or below it is a redelivery of one
+already applied, whose view may never have been sent: the agent sends the view again.
+A duplicate arriving later (a re-poll) changes nothing and sends nothing.
+
+Encoded with Avro and registered as the Faust codec ``lintas.EventSet``; the table's
+changelog topic holds these bytes, so a restarted worker recovers every shipment.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import fastavro
+
+from schemas.codec import load_schema
+
+__all__ = ["CODEC_NAME", "EventSet", "decode_event_set", "encode_event_set", "register_codec"]
+
+CODEC_NAME = "lintas.EventSet"
+
+
+@dataclass(slots=True)
+class EventSet:
+    """Distinct events of one shipment, by event id."""
+
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    last_offset: int = -1
+
+
+@cache
+def _schema() -> Any:
+    return fastavro.parse_schema({
+        "type": "record",
+        "name": "EventSet",
+        "namespace": "id.lintas.internal",
+        "fields": [
+            {"name": "events", "type": {"type": "array", "items": load_schema("ShipmentEvent")}},
+            {"name": "last_offset", "type": "long"},
+        ],
+    })
+
+
+def encode_event_set(value: EventSet) -> bytes:
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(
+        buffer, _schema(), {"events": list(value.events.values()), "last_offset": value.last_offset}
+    )
+    return buffer.getvalue()
+
+
+def decode_event_set(data: bytes) -> EventSet:
+    record: Any = fastavro.schemaless_reader(io.BytesIO(data), _schema())
+    return EventSet({e["event_id"]: e for e in record["events"]}, record["last_offset"])
+
+
+def register_codec() -> None:
+    """Make ``lintas.EventSet`` known to Faust."""
+    from faust.serializers import codecs
+
+    class _EventSetCodec(codecs.Codec):
+        def _dumps(self, obj: Any) -> bytes:
+            return encode_event_set(obj)
+
+        def _loads(self, s: bytes) -> Any:
+            return decode_event_set(s)
+
+    codecs.register(CODEC_NAME, _EventSetCodec())

@@ -1,0 +1,177 @@
+"""The view sink: ``lintas.shipments.v1`` and ``lintas.dlq.v1`` -> the SQL view.
+
+Batches are written in one transaction together with the next offsets; on assignment
+the consumer seeks to the offsets stored in the database, not to Kafka's committed
+ones, so a crash at any moment neither loses nor doubles a row. (It also commits to
+Kafka after each batch, so lag tools see the sink's progress.) A fresh database
+rebuilds itself from the start of the compacted topic.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lintas.errors import SchemaError
+from lintas.topics import DLQ, SHIPMENTS
+from schemas.codec import codec
+from streams import deadletters
+from streams.view.store import TopicPartitionKey, ViewStore
+
+__all__ = ["SINK_GROUP", "BatchResult", "ViewSink"]
+
+log = logging.getLogger(__name__)
+
+SINK_GROUP = "lintas-view-sink"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one batch wrote."""
+
+    views: int
+    deleted: int
+    dead_letters: int
+    records: int
+
+
+class ViewSink:
+    """Consumes views and dead letters and writes them to the store, batch by batch."""
+
+    def __init__(
+        self,
+        store: ViewStore,
+        bootstrap: str,
+        *,
+        group_id: str = SINK_GROUP,
+        batch_size: int = 500,
+        topics: tuple[str, ...] = (SHIPMENTS, DLQ),
+    ) -> None:
+        self.store = store
+        self.bootstrap = bootstrap
+        self.group_id = group_id
+        self.batch_size = batch_size
+        self.topics = topics
+        self._consumer: Any = None
+        self.on_batch: Callable[[BatchResult, float], None] | None = None
+
+    def _open(self) -> Any:
+        from kafka import ConsumerRebalanceListener, KafkaConsumer
+
+        consumer = KafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=self.group_id,
+            client_id=self.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self.batch_size,
+            consumer_timeout_ms=float("inf"),
+        )
+        store, group = self.store, self.group_id
+
+        class SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
+            def on_partitions_revoked(self, revoked: Any) -> None:
+                pass  # every batch is already committed with its rows
+
+            def on_partitions_assigned(self, assigned: Any) -> None:
+                stored = store.offsets(group)
+                for tp in assigned:
+                    position = stored.get((tp.topic, tp.partition))
+                    if position is None:
+                        consumer.seek_to_beginning(tp)
+                    else:
+                        consumer.seek(tp, position)
+
+        consumer.subscribe(list(self.topics), listener=SeekToStored())
+        return consumer
+
+    def handle(self, batch: dict[Any, list[Any]]) -> BatchResult:
+        """Write one polled batch (``{TopicPartition: [records]}``) and its offsets."""
+        views: dict[bytes, dict[str, Any]] = {}
+        deleted: dict[bytes, str] = {}
+        letters: list[dict[str, Any]] = []
+        offsets: dict[TopicPartitionKey, int] = {}
+        records = 0
+        view_codec = codec("ShipmentView")
+        for tp, messages in batch.items():
+            for msg in messages:
+                records += 1
+                offsets[(tp.topic, tp.partition)] = msg.offset + 1
+                if tp.topic == DLQ:
+                    letters.append(
+                        deadletters.decode(msg.headers or [], msg.key, msg.value,
+                                           dlq_timestamp_ms=msg.timestamp)
+                    )
+                    continue
+                key = msg.key or b""
+                if msg.value is None:  # a tombstone: the shipment was removed
+                    views.pop(key, None)
+                    deleted[key] = key.decode("utf-8", "replace")
+                    continue
+                try:
+                    views[key] = view_codec.decode(msg.value)
+                    deleted.pop(key, None)
+                except SchemaError as exc:
+                    letters.append(self._undecodable(tp, msg, exc))
+        self.store.apply(
+            self.group_id,
+            views=views.values(),
+            deleted=deleted.values(),
+            dead_letters=letters,
+            offsets=offsets,
+        )
+        return BatchResult(len(views), len(deleted), len(letters), records)
+
+    @staticmethod
+    def _undecodable(tp: Any, msg: Any, exc: Exception) -> dict[str, Any]:
+        failure = deadletters.Failure("sink", type(exc).__name__, str(exc))
+        headers = deadletters.headers_for(
+            failure, topic=tp.topic, partition=tp.partition, offset=msg.offset
+        )
+        return deadletters.decode(headers, msg.key, msg.value)
+
+    def _commit_to_kafka(self, batch: dict[Any, list[Any]]) -> None:
+        from kafka.structs import OffsetAndMetadata
+
+        offsets = {
+            tp: OffsetAndMetadata(messages[-1].offset + 1, "", -1)
+            for tp, messages in batch.items() if messages
+        }
+        try:
+            self._consumer.commit(offsets)
+        except Exception as exc:  # progress for lag tools only; the database is authoritative
+            log.warning("committing sink offsets to Kafka failed: %s", exc)
+
+    def run(
+        self,
+        stop: threading.Event | None = None,
+        *,
+        idle_timeout: float | None = None,
+        poll_ms: int = 500,
+    ) -> None:
+        """Consume until ``stop`` is set (or nothing arrived for ``idle_timeout`` seconds)."""
+        stop = stop or threading.Event()
+        self._consumer = self._open()
+        last_data = time.monotonic()
+        try:
+            while not stop.is_set():
+                batch = self._consumer.poll(timeout_ms=poll_ms, max_records=self.batch_size)
+                if not batch:
+                    if idle_timeout is not None and time.monotonic() - last_data > idle_timeout:
+                        return
+                    continue
+                started = time.monotonic()
+                result = self.handle(batch)
+                elapsed = time.monotonic() - started
+                self._commit_to_kafka(batch)
+                last_data = time.monotonic()
+                if self.on_batch:
+                    self.on_batch(result, elapsed)
+        finally:
+            self._consumer.close(autocommit=False)
+            self._consumer = None
+
