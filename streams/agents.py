@@ -21,7 +21,7 @@ from streams.app import (
 from streams.deadletters import headers_for
 from streams.eventset import EventSet
 from streams.normalize import event_key, normalize_record
-from streams.reconcile import reconcile
+from streams.reconcile import preferred, reconcile
 
 __all__ = ["normalize_records", "reconcile_events"]
 
@@ -60,11 +60,11 @@ async def reconcile_events(stream: Any) -> None:
         shipment_id = event_key(record)
         key = shipment_id.encode()
         state = shipment_event_sets.get(key) or EventSet()
-        if record["event_id"] in state.events:
-            if offset > state.last_offset:
-                continue
-        else:
+        seen = state.events.get(record["event_id"])
+        if seen is None or preferred(seen, record) is not seen:
             state.events[record["event_id"]] = record
             state.last_offset = offset
             shipment_event_sets[key] = state
+        elif offset > state.last_offset:
+            continue
         await shipment_views.send(key=key, value=reconcile(shipment_id, state.events.values()))

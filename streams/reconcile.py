@@ -14,7 +14,7 @@ from typing import Any
 
 from schemas.statuses import AFTERSHIP_TAG, PROGRESS, Status
 
-__all__ = ["ordered", "reconcile"]
+__all__ = ["ordered", "preferred", "reconcile"]
 
 _DESTINATION_STATUSES = {
     Status.OUT_FOR_DELIVERY,
@@ -37,9 +37,27 @@ def _sort_key(event: Mapping[str, Any]) -> tuple[datetime, int, str]:
     return (event["occurred_at"], PROGRESS.get(_status(event), -1), event["event_id"])
 
 
+def _representative_key(event: Mapping[str, Any]) -> tuple[str, str, str, int]:
+    return (
+        event.get("raw_text") or "",
+        event.get("location_name") or "",
+        event.get("detail") or "",
+        event.get("sequence") or 0,
+    )
+
+
+def preferred(a: Mapping[str, Any], b: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Which of two copies of one event (same id, text differing in case or spacing) the
+    view shows: always the same one, whichever arrived first."""
+    return a if _representative_key(a) <= _representative_key(b) else b
+
+
 def ordered(events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Distinct events (by event id) in their canonical order."""
-    distinct = {e["event_id"]: e for e in events}
+    distinct: dict[str, Mapping[str, Any]] = {}
+    for event in events:
+        seen = distinct.get(event["event_id"])
+        distinct[event["event_id"]] = event if seen is None else preferred(seen, event)
     return sorted(distinct.values(), key=_sort_key)
 
 

@@ -18,7 +18,7 @@ from connectors.common import load_json, parse_time, text
 from connectors.masking import mask_name, mask_text
 from connectors.model import Event, ParseResult, Problem
 from connectors.pos.statuses import STATUSES
-from connectors.regions import regency_for_postal_code
+from connectors.regions import regency_for_office_code
 from connectors.timezones import localize
 from connectors.tracking import check_tracking_number, normalize_tracking_number
 from lintas.errors import PayloadError
@@ -97,6 +97,7 @@ def _event(row: Any, index: int, request_key: str | None) -> Event:
     if len(parts) > _RECEIVER_PART and parts[_RECEIVER_PART]:
         parts[_RECEIVER_PART] = mask_name(parts[_RECEIVER_PART])
     detail = mask_text("~~".join(parts)) if any(parts) else None
+    location_name = text(row.get("officeName")) or text(row.get("office"))
     return Event(
         partner=PARTNER,
         tracking_number=tracking_number,
@@ -104,10 +105,10 @@ def _event(row: Any, index: int, request_key: str | None) -> Event:
         raw_status=" ".join(event_name.upper().split()),
         raw_text=mask_text(" ".join(status_text.split())),
         time=localize(moment, local_text, postal_code=postal_code),
-        location_name=text(row.get("officeName")) or text(row.get("office")),
+        location_name=location_name,
         location_code=office_code,
         postal_code=postal_code,
-        region_code=regency_for_postal_code(postal_code),
+        region_code=regency_for_office_code(postal_code, location_name),
         detail=detail,
         receiver=receiver,
         sequence=index,

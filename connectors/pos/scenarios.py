@@ -110,12 +110,10 @@ def _local(instant: datetime, office: Office) -> str:
 
 def _row(
     barcode: str, instant: datetime, name: str, status: str, office: Office, person: str,
-    rng: random.Random,
+    parcel: tuple[str, str, str],
 ) -> dict[str, Any]:
-    description = "~~".join(
-        [office.city, office.name, person, rng.choice(_PRODUCTS), str(rng.randint(200, 9000)),
-         rng.choice(_CONTENTS)]
-    )
+    product, weight, content = parcel
+    description = "~~".join([office.city, office.name, person, product, weight, content])
     return {
         "barcode": barcode,
         "eventDate": _local(instant, office),
@@ -133,6 +131,7 @@ def _journey(
 ) -> list[dict[str, Any]]:
     """Chronological rows of one parcel from origin to destination."""
     sender, receiver = rng.choice(_SENDERS), rng.choice(_RECEIVERS)
+    parcel = (rng.choice(_PRODUCTS), str(rng.randint(200, 9000)), rng.choice(_CONTENTS))
     origin_hub = OFFICES[_HUB[origin.utc_hours]]
     dest_hub = OFFICES[_HUB[destination.utc_hours]]
     steps: list[tuple[str, str, Office, str]] = [
@@ -161,7 +160,7 @@ def _journey(
     for name, status, office, person in steps:
         instant += timedelta(hours=rng.randint(1, 9), minutes=rng.randint(0, 59),
                              seconds=rng.randint(0, 59))
-        rows.append(_row(barcode, instant, name, status, office, person, rng))
+        rows.append(_row(barcode, instant, name, status, office, person, parcel))
     return rows
 
 
@@ -232,7 +231,7 @@ def _entry(scenario: str, barcode: str, start: datetime, rng: random.Random) -> 
                      extra={"destination": far.code})
     if scenario == "personal_data":
         rows = _journey(barcode, start, origin, destination, rng, "delivered")
-        receiver = rng.choice(_RECEIVERS).title()
+        receiver = rows[-1]["description"].split("~~")[2].title()
         rows[-1]["status"] = f"Diterima oleh {receiver} (0812-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)})"
         return Entry(barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
                      extra={"receiver": receiver})

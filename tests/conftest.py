@@ -1,0 +1,101 @@
+"""Fixtures shared by the suite.
+
+Integration tests (marked ``integration``) run against a real Apache Kafka broker that
+this tooling starts from the Maven Central jars (``lintas.broker.LocalBroker``) and, for
+the view, against SQLite and a real PostgreSQL server started from Debian's packages.
+When they cannot start, the tests fail: nothing is skipped silently.
+
+``LINTAS_TEST_BOOTSTRAP`` / ``LINTAS_TEST_POSTGRES_URL`` point the suite at servers
+that already run instead.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from connectors.sandbox import free_port
+from lintas.broker import LocalBroker
+from lintas.settings import Settings, get_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """Bootstrap address of a real broker for the whole session."""
+    given = os.environ.get("LINTAS_TEST_BOOTSTRAP")
+    if given:
+        yield given
+        return
+    directory = Path(tempfile.mkdtemp(prefix="lintas-test-kafka-"))
+    broker = LocalBroker(
+        directory,
+        Path(os.environ.get("LINTAS_CACHE_DIR", Path.home() / ".cache" / "lintas")),
+        version=os.environ.get("LINTAS_KAFKA_VERSION", "4.1.1"),
+        port=free_port(),
+        controller_port=free_port(),
+        heap="512m",
+    )
+    broker.start()
+    try:
+        yield broker.bootstrap
+    finally:
+        broker.stop()
+        broker.delete_data()
+
+
+@pytest.fixture(scope="session")
+def _postgres_url() -> Iterator[str]:
+    given = os.environ.get("LINTAS_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer.start(free_port())
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _fresh_postgres_database(base_url: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    name = f"lintas_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def view_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty view database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'view.db'}"
+    return _fresh_postgres_database(request.getfixturevalue("_postgres_url"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings pointing at the test broker, with a private home and view."""
+    monkeypatch.setenv("LINTAS_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    monkeypatch.setenv("LINTAS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LINTAS_DATABASE_URL", f"sqlite:///{tmp_path / 'view.db'}")
+    get_settings.cache_clear()
+    return get_settings()

@@ -1,0 +1,1 @@
+"""Test tooling: the real Kafka broker and PostgreSQL server the integration tests use."""
