@@ -1,11 +1,12 @@
-"""The lintas Faust app: one app, its topics and tables, declared once.
+"""The lintas Faust app: one app with its topics and table, built from the settings.
 
-Nothing here reads the environment: :func:`configure` applies the settings before the
-worker starts (``lintas worker``).
+Faust reads its configuration when topics and tables are declared, so the app is built
+by :func:`create_app` once the settings are known (``lintas worker``), never at import.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -15,55 +16,33 @@ from lintas.broker import bootstrap_servers
 from lintas.settings import Settings
 from lintas.topics import DLQ, SHIPMENT_EVENTS, SHIPMENTS, raw_topic
 from schemas.codec import register_faust_codecs
-from streams.eventset import CODEC_NAME as EVENT_SET_CODEC
-from streams.eventset import register_codec as register_event_set_codec
+from streams.transport import SCHEME
+from streams.transport import register as register_transport
 
-__all__ = [
-    "app",
-    "configure",
-    "dead_letters",
-    "raw_records",
-    "shipment_event_sets",
-    "shipment_events",
-    "shipment_views",
-]
+__all__ = ["Pipeline", "create_app", "faust_settings"]
 
-register_faust_codecs()
-register_event_set_codec()
 
-app = faust.App("lintas", autodiscover=False)
+@dataclass(frozen=True)
+class Pipeline:
+    """The app and everything declared on it."""
 
-raw_records = app.topic(
-    *(raw_topic(p) for p in sorted(PARTNERS)),
-    key_type=bytes,
-    value_type=bytes,
-    key_serializer="raw",
-    value_serializer="raw",
-)
-shipment_events = app.topic(
-    SHIPMENT_EVENTS, key_type=bytes, key_serializer="raw", value_serializer="lintas.ShipmentEvent"
-)
-shipment_views = app.topic(
-    SHIPMENTS, key_type=bytes, key_serializer="raw", value_serializer="lintas.ShipmentView"
-)
-dead_letters = app.topic(DLQ, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-
-#: shipment id -> {event id: ShipmentEvent}; changelog-backed.
-shipment_event_sets = app.Table("shipment-event-sets", default=None, key_type=bytes)
-# Faust derives serializers from types (raw or json); the event set has its own codec.
-shipment_event_sets.key_serializer = "raw"
-shipment_event_sets.value_serializer = EVENT_SET_CODEC
+    app: faust.App
+    raw_records: Any
+    shipment_events: Any
+    shipment_views: Any
+    dead_letters: Any
+    #: shipment id -> its EventSet, Avro-encoded (``streams.eventset``); changelog-backed.
+    shipment_event_sets: Any
 
 
 def faust_settings(settings: Settings) -> dict[str, Any]:
     """Faust configuration derived from lintas settings."""
     return {
-        "broker": f"kafka://{bootstrap_servers(settings)}",
+        "broker": [f"{SCHEME}://{server.strip()}" for server in bootstrap_servers(settings).split(",")],
         "store": settings.table_store,
         "datadir": str(settings.home / "worker"),
         "topic_partitions": settings.topic_partitions,
         "topic_replication_factor": settings.replication_factor,
-        "topic_allow_declare": True,
         "producer_acks": -1,
         "consumer_auto_offset_reset": "earliest",
         "web_enabled": settings.worker_web_enabled,
@@ -72,14 +51,40 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
         "web_port": settings.worker_web_port,
         "broker_commit_every": 1000,
         "broker_commit_interval": 1.0,
-        "stream_wait_empty": False,
+        "stream_wait_empty": True,
         "key_serializer": "raw",
         "value_serializer": "raw",
-        "table_cleanup_interval": 60.0,
     }
 
 
-def configure(settings: Settings) -> faust.App:
-    """Apply ``settings`` to the app; call once before the worker starts."""
-    app.config_from_object(faust_settings(settings))
-    return app
+def create_app(settings: Settings) -> Pipeline:
+    """Build the app, its topics, table and agents."""
+    from streams.agents import register_agents
+
+    register_faust_codecs()
+    register_transport()
+    (settings.home / "worker").mkdir(parents=True, exist_ok=True)
+    app = faust.App(settings.app_id, autodiscover=False, **faust_settings(settings))
+    pipeline = Pipeline(
+        app=app,
+        raw_records=app.topic(
+            *(raw_topic(p) for p in sorted(PARTNERS)),
+            key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
+        ),
+        shipment_events=app.topic(
+            SHIPMENT_EVENTS, key_type=bytes, key_serializer="raw",
+            value_serializer="lintas.ShipmentEvent",
+        ),
+        shipment_views=app.topic(
+            SHIPMENTS, key_type=bytes, key_serializer="raw", value_serializer="lintas.ShipmentView"
+        ),
+        dead_letters=app.topic(
+            DLQ, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+        ),
+        shipment_event_sets=app.Table(
+            "shipment-event-sets", default=None, key_type=bytes, value_type=bytes,
+            partitions=settings.topic_partitions,
+        ),
+    )
+    register_agents(pipeline)
+    return pipeline

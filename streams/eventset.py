@@ -5,8 +5,8 @@ whose event was added. After a restart, a message at or below it is a redelivery
 already applied, whose view may never have been sent: the agent sends the view again.
 A duplicate arriving later (a re-poll) changes nothing and sends nothing.
 
-Encoded with Avro and registered as the Faust codec ``lintas.EventSet``; the table's
-changelog topic holds these bytes, so a restarted worker recovers every shipment.
+Encoded with Avro; the table holds these bytes and so does its changelog topic, from
+which a restarted worker recovers every shipment.
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ import fastavro
 
 from schemas.codec import load_schema
 
-__all__ = ["CODEC_NAME", "EventSet", "decode_event_set", "encode_event_set", "register_codec"]
-
-CODEC_NAME = "lintas.EventSet"
+__all__ = ["EventSet", "decode_event_set", "encode_event_set"]
 
 
 @dataclass(slots=True)
@@ -58,16 +56,3 @@ def decode_event_set(data: bytes) -> EventSet:
     record: Any = fastavro.schemaless_reader(io.BytesIO(data), _schema())
     return EventSet({e["event_id"]: e for e in record["events"]}, record["last_offset"])
 
-
-def register_codec() -> None:
-    """Make ``lintas.EventSet`` known to Faust."""
-    from faust.serializers import codecs
-
-    class _EventSetCodec(codecs.Codec):
-        def _dumps(self, obj: Any) -> bytes:
-            return encode_event_set(obj)
-
-        def _loads(self, s: bytes) -> Any:
-            return decode_event_set(s)
-
-    codecs.register(CODEC_NAME, _EventSetCodec())

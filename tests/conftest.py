@@ -24,6 +24,7 @@ from lintas.broker import LocalBroker
 from lintas.settings import Settings, get_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
+CACHE_DIR = Path(os.environ.get("LINTAS_CACHE_DIR", Path.home() / ".cache" / "lintas"))
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +44,7 @@ def kafka_bootstrap() -> Iterator[str]:
     directory = Path(tempfile.mkdtemp(prefix="lintas-test-kafka-"))
     broker = LocalBroker(
         directory,
-        Path(os.environ.get("LINTAS_CACHE_DIR", Path.home() / ".cache" / "lintas")),
+        CACHE_DIR,
         version=os.environ.get("LINTAS_KAFKA_VERSION", "4.1.1"),
         port=free_port(),
         controller_port=free_port(),

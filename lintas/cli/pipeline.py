@@ -102,13 +102,18 @@ def worker(loglevel: str) -> None:
     from lintas.admin import ensure_topics
     from lintas.broker import bootstrap_servers
     from lintas.topics import catalog
-    from streams import agents  # noqa: F401 - registers the agents
-    from streams.app import configure
+    from streams.app import create_app
 
+    import logging
+
+    level = {"crit": logging.CRITICAL, "error": logging.ERROR, "warn": logging.WARNING,
+             "info": logging.INFO, "debug": logging.DEBUG}[loglevel]
+    for name in ("faust", "mode", "aiokafka", "streams"):
+        logging.getLogger(name).setLevel(level)
     settings = get_settings()
     ensure_topics(bootstrap_servers(settings), catalog(sorted(PARTNERS), settings.topic_partitions),
                   settings.replication_factor)
-    app = configure(settings)
+    app = create_app(settings).app
     faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lintas.errors import SchemaError
+from lintas.errors import BrokerError, SchemaError
 from lintas.topics import DLQ, SHIPMENTS
 from schemas.codec import codec
 from streams import deadletters
@@ -86,6 +86,14 @@ class ViewSink:
                     else:
                         consumer.seek(tp, position)
 
+        # Know every topic's partitions before joining the group: a leader that assigns
+        # without them hands out nothing until the next metadata refresh, minutes later.
+        deadline = time.monotonic() + 30
+        while any(not consumer.partitions_for_topic(t) for t in self.topics):
+            if time.monotonic() > deadline:
+                missing = [t for t in self.topics if not consumer.partitions_for_topic(t)]
+                raise BrokerError(f"topics not found: {', '.join(missing)}; run `lintas topics create`")
+            time.sleep(0.5)
         consumer.subscribe(list(self.topics), listener=SeekToStored())
         return consumer
 

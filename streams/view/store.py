@@ -225,7 +225,7 @@ class ViewStore:
                     ShipmentRow.shipment_id.in_(list(shipment_ids))
                 )
             )
-            return dict(rows.tuples().all())
+            return {sid: status for sid, status in rows}
 
     def dead_letters(
         self, *, keys: Iterable[bytes] | None = None, partner: str | None = None

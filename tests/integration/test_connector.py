@@ -1,0 +1,95 @@
+"""The Pos connector on a real broker: raw records acknowledged before the cursor moves,
+and a restart resumes from the cursor."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from connectors.pos.client import PosClient, PosTrackingSource
+from connectors.pos.sandbox import create_app
+from connectors.pos.scenarios import build_catalog
+from connectors.registry import PARTNERS
+from connectors.runtime.cursors import CursorStore
+from connectors.runtime.poll import PollingConnector
+from connectors.runtime.producer import RawProducer
+from connectors.sandbox import serve_in_thread
+from lintas.admin import ensure_topics
+from lintas.settings import PartnerCredentials
+from lintas.topics import catalog, raw_topic
+from schemas.codec import codec
+from tests.integration.helpers import read_topic
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def pos_sandbox():
+    entries = build_catalog(2024, rounds=2)
+    server = serve_in_thread(create_app(entries=entries, client_id="c", client_secret="s"))
+    yield server, entries
+    server.stop()
+
+
+def _connector(bootstrap: str, url: str, partition: dict, page_size: int = 7):
+    producer = RawProducer(bootstrap)
+    cursors = CursorStore(bootstrap, producer)
+    cursors.load()
+    client = PosClient(PartnerCredentials(base_url=url, client_id="c", client_secret=SecretStr("s"),
+                                          rate_per_second=500))
+    source = PosTrackingSource(client, page_size=page_size)
+    source.source_partition = partition
+    return PollingConnector(source, producer, cursors), client, producer
+
+
+def test_connector_produces_raw_records_and_resumes_from_its_cursor(kafka_bootstrap, pos_sandbox):
+    server, entries = pos_sandbox
+    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+    partition = {"feed": "tracking-changes", "test": "resume"}
+    before = {r.key for r in read_topic(kafka_bootstrap, raw_topic("pos"))}
+
+    connector, client, producer = _connector(kafka_bootstrap, server.url, partition)
+    connector.run(once=True)
+    client.close()
+    producer.close()
+    assert connector.stats.records == len(entries)
+    assert connector.stats.pages == -(-len(entries) // 7)
+
+    records = [r for r in read_topic(kafka_bootstrap, raw_topic("pos")) if r.key not in before]
+    assert sorted(r.key.decode() for r in records) == sorted(f"pos:{e.barcode}" for e in entries)
+    by_barcode = {e.barcode: e for e in entries}
+    for message in records:
+        raw = codec("RawRecord").decode(message.value)
+        assert raw["partner"] == "pos" and raw["kind"] == "tracking"
+        assert raw["payload"] == by_barcode[raw["request_key"]].body
+
+    # A second connector (a restart) reads the cursor and produces nothing more.
+    again, client, producer = _connector(kafka_bootstrap, server.url, partition)
+    assert again.cursor == {"since": str(len(entries))}
+    again.run(once=True)
+    client.close()
+    producer.close()
+    assert again.stats.records == 0
+    after = [r for r in read_topic(kafka_bootstrap, raw_topic("pos")) if r.key not in before]
+    assert len(after) == len(entries)
+
+
+def test_cursor_is_not_moved_when_the_broker_did_not_acknowledge(kafka_bootstrap, pos_sandbox):
+    server, entries = pos_sandbox
+    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+    partition = {"feed": "tracking-changes", "test": "unacknowledged"}
+    connector, client, producer = _connector(kafka_bootstrap, server.url, partition)
+
+    from lintas.errors import BrokerError
+
+    def refuse(timeout: float = 60.0) -> int:
+        raise BrokerError("simulated: no acknowledgement")
+
+    producer.flush = refuse  # the broker never acknowledges this page
+    with pytest.raises(BrokerError):
+        connector.poll_once()
+    client.close()
+    producer.close()
+    fresh = CursorStore(kafka_bootstrap, RawProducer(kafka_bootstrap))
+    fresh.load()
+    assert fresh.get("pos-tracking", partition) is None
