@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lintas.errors import BrokerError
 from lintas.topics import TopicSpec
 
-__all__ = ["TopicOutcome", "admin_client", "ensure_topics"]
+__all__ = ["TopicOutcome", "admin_client", "ensure_topics", "read_all"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,28 @@ def ensure_topics(
         else:
             out.append(TopicOutcome(spec.name, "created", spec.partitions))
     return out
+
+
+def read_all(bootstrap: str, topic: str, timeout: float = 60.0) -> list:  # type: ignore[type-arg]
+    """Every record of ``topic`` from its beginning to its end as of now (no group)."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+                             client_id="lintas-reader")
+    try:
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        if not tps:
+            return []
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        end = consumer.end_offsets(tps)
+        records = []
+        deadline = time.monotonic() + timeout
+        while any(consumer.position(tp) < end[tp] for tp in tps):
+            if time.monotonic() > deadline:
+                raise BrokerError(f"reading {topic} timed out")
+            for messages in consumer.poll(timeout_ms=500).values():
+                records.extend(m for m in messages if m.offset < end[TopicPartition(m.topic, m.partition)])
+        return records
+    finally:
+        consumer.close()

@@ -1,0 +1,246 @@
+"""Throughput ratios measured in one run on one broker.
+
+Each run produces the same number of Pos tracking payloads to ``lintas.raw.pos``, then:
+
+1. **copy** — a bare aiokafka consume->produce loop copies exactly those records to
+   another topic (acks=all); its rate is records / (last acknowledgement - first fetch).
+2. **normalize** — the lintas worker (Faust) processes the same records; its rate is
+   records / (time span of the events it produced, by their broker timestamps), so
+   worker start-up is not counted. The reconcile agent runs in the same worker; its rate
+   is events / span of the views it produced.
+
+The report gives medians over the runs and the ratio normalize/copy, plus fastavro
+against the avro package (:mod:`bench.codec_bench`). A private broker is started for the
+run (from the same Maven Central jars) and stopped at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.codec_bench import codec_ratios
+from connectors.pos.scenarios import build_catalog
+from connectors.registry import PARTNERS
+from connectors.runtime.producer import RawProducer, raw_record
+from connectors.sandbox import free_port
+from lintas.admin import ensure_topics, read_all
+from lintas.broker import LocalBroker
+from lintas.settings import get_settings
+from lintas.topics import SHIPMENT_EVENTS, SHIPMENTS, TopicSpec, catalog, raw_topic
+from schemas.codec import codec
+from streams.normalize import normalize_record
+
+__all__ = ["render", "run_bench"]
+
+COPY_TOPIC = "bench.copy-out"
+PARTITIONS = 3
+
+
+def _payloads() -> list[tuple[str, bytes]]:
+    """(barcode, body) of realistic Pos tracking answers with events."""
+    entries = build_catalog(99, rounds=3)
+    return [(e.barcode, e.body) for e in entries if e.outcome == "shipment"]
+
+
+def _bodies(run: int, count: int, payloads: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """``count`` bodies, each under a barcode of its own."""
+    out = []
+    for i in range(count):
+        barcode, body = payloads[i % len(payloads)]
+        fresh = f"P{run:02d}{i:011d}"
+        out.append((fresh, body.replace(barcode.encode(), fresh.encode())))
+    return out
+
+
+def _produce(bootstrap: str, bodies: list[tuple[str, bytes]]) -> set[bytes]:
+    producer = RawProducer(bootstrap, client_id="bench-producer")
+    keys = set()
+    for barcode, body in bodies:
+        key = f"pos:{barcode}"
+        producer.send(raw_record(partner="pos", kind="tracking", connector="bench", source="bench",
+                                 payload=body, request_key=barcode), key)
+        keys.add(key.encode())
+    producer.flush()
+    producer.close()
+    return keys
+
+
+def _caught_up(bootstrap: str, group: str, topics: tuple[str, ...]) -> bool:
+    from kafka import KafkaAdminClient, KafkaConsumer
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    try:
+        committed = admin.list_group_offsets(group).get(group, {})
+        tps = [tp for tp in committed if tp.topic in topics]
+        if {tp.topic for tp in tps} != set(topics):
+            return False
+        end = consumer.end_offsets(tps)
+        return all(committed[tp].offset >= end[tp] for tp in tps)
+    finally:
+        admin.close()
+        consumer.close()
+
+
+def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    try:
+        tps = [TopicPartition(topic, p) for p in range(PARTITIONS)]
+        return {tp.partition: offset for tp, offset in consumer.end_offsets(tps).items()}
+    finally:
+        consumer.close()
+
+
+async def _copy(bootstrap: str, start: dict[int, int], end: dict[int, int]) -> float:
+    """Records per second of a bare aiokafka consume->produce copy of [start, end)."""
+    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                group_id=None)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    await consumer.start()
+    await producer.start()
+    try:
+        tps = [TopicPartition(raw_topic("pos"), p) for p in start]
+        consumer.assign(tps)
+        for tp in tps:
+            consumer.seek(tp, start[tp.partition])
+        remaining = sum(end[p] - start[p] for p in start)
+        total = remaining
+        first = None
+        while remaining > 0:
+            batch = await consumer.getmany(timeout_ms=1000)
+            if first is None and batch:
+                first = time.perf_counter()
+            for tp, messages in batch.items():
+                for message in messages:
+                    if message.offset >= end[tp.partition]:
+                        continue
+                    await producer.send(COPY_TOPIC, message.value, key=message.key,
+                                        partition=tp.partition)
+                    remaining -= 1
+        await producer.flush()
+        return total / (time.perf_counter() - (first or time.perf_counter()))
+    finally:
+        await producer.stop()
+        await consumer.stop()
+
+
+def _span_rate(bootstrap: str, topic: str, keep: Callable[[Any], bool]) -> tuple[int, float]:
+    """(records kept, records per second over their broker timestamps)."""
+    stamps = [m.timestamp for m in read_all(bootstrap, topic) if keep(m)]
+    if len(stamps) < 2:
+        return len(stamps), float("nan")
+    span = (max(stamps) - min(stamps)) / 1000
+    return len(stamps), len(stamps) / span if span > 0 else float("inf")
+
+
+def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: int,
+                 progress: Callable[[str], None]) -> tuple[float, float]:
+    """(raw records/s through normalize, events/s through reconcile)."""
+    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=bootstrap, LINTAS_HOME=str(home))
+    log = open(home / "worker.log", "ab")  # noqa: SIM115 - handed to the child
+    worker = subprocess.Popen([sys.executable, "-m", "lintas", "worker"], env=env, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()
+    try:
+        deadline = time.monotonic() + 900
+        time.sleep(5)
+        while not _caught_up(bootstrap, "lintas", (raw_topic("pos"), SHIPMENT_EVENTS)):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the worker did not process the records; see {home / 'worker.log'}")
+            progress("waiting for the worker to catch up")
+            time.sleep(2)
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    events, event_rate = _span_rate(bootstrap, SHIPMENT_EVENTS, lambda m: m.key in keys)
+    if events < expected_events:
+        raise RuntimeError(f"only {events} of {expected_events} events were produced")
+    normalize_rate = event_rate * len(keys) / events
+    views, view_rate = _span_rate(bootstrap, SHIPMENTS, lambda m: m.key in keys)
+    # One view per new event: the reconcile rate in events is its view rate.
+    return normalize_rate, view_rate
+
+
+def run_bench(*, records: int = 3000, runs: int = 3,
+              progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Measure and return the report (see the module doc)."""
+    settings = get_settings()
+    work = Path(tempfile.mkdtemp(prefix="lintas-bench-"))
+    broker = LocalBroker(work / "kafka", settings.cache_dir, version=settings.kafka_version,
+                         port=free_port(), controller_port=free_port(), heap=settings.kafka_heap)
+    progress(f"starting a private Kafka {settings.kafka_version} broker")
+    broker.start()
+    try:
+        bootstrap = broker.bootstrap
+        ensure_topics(bootstrap, catalog(sorted(PARTNERS), PARTITIONS)
+                      + [TopicSpec(COPY_TOPIC, "", "", PARTITIONS)])
+        payloads = _payloads()
+        copy_rates, normalize_rates, reconcile_rates = [], [], []
+        sample_events: list[dict[str, Any]] = []
+        for run in range(runs):
+            bodies = _bodies(run, records, payloads)
+            start = _end_offsets(bootstrap, raw_topic("pos"))
+            keys = _produce(bootstrap, bodies)
+            end = _end_offsets(bootstrap, raw_topic("pos"))
+            expected = 0
+            for barcode, body in bodies:
+                out = normalize_record(codec("RawRecord").encode(raw_record(
+                    partner="pos", kind="tracking", connector="bench", source="bench",
+                    payload=body, request_key=barcode)))
+                expected += len(out.events)
+                if len(sample_events) < 200:
+                    sample_events += out.events
+            progress(f"run {run + 1}/{runs}: copy of {records} records")
+            copy_rates.append(asyncio.run(_copy(bootstrap, start, end)))
+            progress(f"run {run + 1}/{runs}: normalize of {records} records")
+            n_rate, r_rate = _worker_pass(bootstrap, work, keys, expected, progress)
+            normalize_rates.append(n_rate)
+            reconcile_rates.append(r_rate)
+        progress("codecs: fastavro against avro")
+        codecs = codec_ratios(sample_events[:200])
+    finally:
+        broker.stop()
+    copy = statistics.median(copy_rates)
+    normalize = statistics.median(normalize_rates)
+    return {
+        "records_per_run": records,
+        "runs": runs,
+        "kafka_version": settings.kafka_version,
+        "copy_records_per_s": copy_rates,
+        "normalize_records_per_s": normalize_rates,
+        "reconcile_events_per_s": reconcile_rates,
+        "median_copy_records_per_s": copy,
+        "median_normalize_records_per_s": normalize,
+        "median_reconcile_events_per_s": statistics.median(reconcile_rates),
+        "normalize_over_copy": normalize / copy,
+        **codecs,
+    }
+
+
+def render(report: dict[str, Any]) -> str:
+    """The report as the lines docs/benchmarks.md quotes."""
+    return "\n".join([
+        f"records per run: {report['records_per_run']}, runs: {report['runs']} (medians), "
+        f"Kafka {report['kafka_version']}",
+        f"bare aiokafka copy        {report['median_copy_records_per_s']:10.0f} records/s",
+        f"normalize agent (Faust)   {report['median_normalize_records_per_s']:10.0f} records/s",
+        f"  ratio normalize / copy  {report['normalize_over_copy']:10.2f}",
+        f"reconcile agent (Faust)   {report['median_reconcile_events_per_s']:10.0f} events/s",
+        f"fastavro / avro encode    {report['encode_ratio']:10.1f}x "
+        f"({report['fastavro_encode_per_s']:.0f} vs {report['avro_encode_per_s']:.0f} records/s)",
+        f"fastavro / avro decode    {report['decode_ratio']:10.1f}x "
+        f"({report['fastavro_decode_per_s']:.0f} vs {report['avro_decode_per_s']:.0f} records/s)",
+    ])
