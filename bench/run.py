@@ -48,7 +48,7 @@ PARTITIONS = 3
 def _payloads() -> list[tuple[str, bytes]]:
     """(barcode, body) of realistic Pos tracking answers with events."""
     entries = build_catalog(99, rounds=3)
-    return [(e.barcode, e.body) for e in entries if e.outcome == "shipment"]
+    return [(e.tracking_number, e.body) for e in entries if e.outcome == "shipment"]
 
 
 def _bodies(run: int, count: int, payloads: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:

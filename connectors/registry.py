@@ -1,4 +1,9 @@
-"""The partners lintas knows, listed once. Topics, settings and the CLI use their ids."""
+"""The partners lintas knows, listed once. Topics, settings and the CLI use their ids.
+
+A pull partner also names its HTTP client (``connectors.<id>.client``), and every partner
+with a sandbox names its catalog builder and sandbox app; the demo and the tests find
+everything here.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +11,63 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic import SecretStr
+
 from connectors import pos
 from connectors.model import ParseResult
+from connectors.scenario import Entry
 from connectors.statuses import StatusTable
 from lintas.errors import ConfigurationError
+from lintas.settings import PartnerCredentials
 
-__all__ = ["PARTNERS", "Partner", "get_partner"]
+__all__ = ["PARTNERS", "SANDBOX_CREDENTIALS", "Partner", "get_partner"]
 
 Parser = Callable[..., ParseResult]
+
+#: Credentials every sandbox accepts, and the demo uses.
+SANDBOX_CREDENTIALS = PartnerCredentials(
+    client_id="lintas-sandbox",
+    client_secret=SecretStr("sandbox-secret"),
+    username="lintas-sandbox",
+    api_key=SecretStr("sandbox-key"),
+    webhook_secret=SecretStr("sandbox-webhook-secret"),
+    rate_per_second=200.0,
+)
 
 
 @dataclass(frozen=True)
 class Partner:
-    """One partner: how its data arrives and how it is parsed."""
+    """One partner: how its data arrives, how it is parsed, how it is simulated."""
 
     id: str
     name: str
     mode: Literal["pull", "push", "file"]
     parse_tracking: Parser
     statuses: StatusTable
+    #: credentials -> a client with ``changes`` and ``track`` (pull partners)
+    client: Callable[[PartnerCredentials], Any] | None = None
+    #: (seed, rounds=) -> the sandbox's entries
+    catalog: Callable[..., list[Entry]] | None = None
+    #: (entries, credentials) -> the sandbox's ASGI app
+    sandbox: Callable[[list[Entry], PartnerCredentials], Any] | None = None
 
     def parse(self, payload: bytes | str | dict[str, Any], **kwargs: Any) -> ParseResult:
         return self.parse_tracking(payload, **kwargs)
 
 
-PARTNERS: dict[str, Partner] = {
-    p.id: p
-    for p in (
-        Partner("pos", "Pos Indonesia", "pull", pos.parse_tracking, pos.STATUSES),
+def _pos() -> Partner:
+    from connectors.pos.client import PosClient
+    from connectors.pos.sandbox import create_app
+    from connectors.pos.scenarios import build_catalog
+
+    return Partner(
+        "pos", "Pos Indonesia", "pull", pos.parse_tracking, pos.STATUSES,
+        client=PosClient, catalog=build_catalog,
+        sandbox=lambda entries, creds: create_app(entries=entries, credentials=creds),
     )
-}
+
+
+PARTNERS: dict[str, Partner] = {p.id: p for p in (_pos(),)}
 
 
 def get_partner(partner_id: str) -> Partner:

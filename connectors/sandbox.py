@@ -15,7 +15,7 @@ from typing import Any
 
 import uvicorn
 
-__all__ = ["RunningServer", "free_port", "serve_in_thread"]
+__all__ = ["Catalog", "RunningServer", "feed_routes", "free_port", "serve_in_thread"]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -53,3 +53,62 @@ def serve_in_thread(app: Any, host: str = "127.0.0.1", port: int | None = None,
             raise RuntimeError(f"sandbox server did not start on {host}:{port}")
         time.sleep(0.05)
     return RunningServer(server, thread, f"http://{host}:{port}")
+
+
+class Catalog:
+    """A sandbox's tracking numbers, the change feed over them and the flaky-answer count."""
+
+    def __init__(self, entries: list[Any]) -> None:
+        self.entries = list(entries)
+        self.by_number = {e.tracking_number: e for e in self.entries}
+        self._calls: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def lookup(self, tracking_number: str) -> tuple[Any | None, bool]:
+        """(entry or None, whether to answer HTTP 503 this time)."""
+        entry = self.by_number.get(tracking_number)
+        if entry is None:
+            return None, False
+        with self._lock:
+            self._calls[tracking_number] = self._calls.get(tracking_number, 0) + 1
+            attempt = self._calls[tracking_number]
+        return entry, attempt <= entry.fail_first
+
+    def page(self, since: int, limit: int) -> dict[str, Any]:
+        """One page of the change feed: tracking numbers after position ``since``."""
+        chunk = self.entries[since : since + limit]
+        nxt = since + len(chunk)
+        return {
+            "changes": [
+                {"tracking_number": e.tracking_number, "seq": since + i + 1}
+                for i, e in enumerate(chunk)
+            ],
+            "next": str(nxt),
+            "has_more": nxt < len(self.entries),
+        }
+
+
+def feed_routes(path: str, catalog: Catalog, authorized: Any) -> list[Any]:
+    """``GET <path>`` (the change feed, when ``authorized(request)``) and
+    ``GET /sandbox/expectations``."""
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    async def changes(request: Request) -> Response:
+        if not authorized(request):
+            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        try:
+            since = int(request.query_params.get("since", "0"))
+            limit = min(500, max(1, int(request.query_params.get("limit", "100"))))
+        except ValueError:
+            return JSONResponse({"error": "since and limit must be integers"}, status_code=400)
+        return JSONResponse(catalog.page(since, limit))
+
+    async def expectations(_: Request) -> Response:
+        return JSONResponse({"entries": [e.expectation() for e in catalog.entries]})
+
+    return [
+        Route(path, changes, methods=["GET"]),
+        Route("/sandbox/expectations", expectations, methods=["GET"]),
+    ]

@@ -1,8 +1,8 @@
 """``lintas demo``: one bounded end-to-end run on the embedded defaults.
 
-Broker (the local one unless ``LINTAS_KAFKA_BOOTSTRAP`` is set) -> topics -> the Pos
-sandbox -> the Pos connector -> the Faust worker and the view sink (child processes) ->
-the SQL view. It ends by itself once the view holds everything the sandbox emitted, and
+Broker (the local one unless ``LINTAS_KAFKA_BOOTSTRAP`` is set) -> topics -> every
+partner's sandbox -> its connector -> the Faust worker and the view sink (child
+processes) -> the SQL view. It ends by itself once the view holds everything the sandbox emitted, and
 stops everything it started.
 """
 
@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from connectors.pos.client import PosClient, PosTrackingSource
-from connectors.pos.sandbox import create_app
-from connectors.pos.scenarios import Entry, build_catalog
-from connectors.registry import PARTNERS
+from connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
 from connectors.runtime.cursors import CursorStore
+from connectors.runtime.feed import ChangeFeedSource
 from connectors.runtime.poll import PollingConnector
 from connectors.runtime.producer import RawProducer
-from connectors.sandbox import serve_in_thread
+from connectors.sandbox import RunningServer, serve_in_thread
+from connectors.scenario import Entry
 from lintas.admin import ensure_topics
 from lintas.broker import LocalBroker, bootstrap_servers, local_broker
 from lintas.errors import LintasError
@@ -52,6 +51,7 @@ class DemoSummary:
     view_url: str
     complete: bool
     missing: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -94,8 +94,8 @@ class ChildProcess:
 
 
 def missing_from_view(store: ViewStore, entries: list[Entry]) -> list[str]:
-    """What the view does not yet hold of the sandbox's catalog (empty when complete)."""
-    shipments = {f"pos:{e.barcode}": e for e in entries if e.outcome == "shipment"}
+    """What the view does not yet hold of the sandboxes' catalogs (empty when complete)."""
+    shipments = {e.shipment_id: e for e in entries if e.outcome == "shipment"}
     counts = store.timeline_counts(shipments)
     statuses = store.statuses(shipments)
     missing = []
@@ -106,19 +106,19 @@ def missing_from_view(store: ViewStore, entries: list[Entry]) -> list[str]:
                 f"status {statuses.get(sid)} (expected {entry.final_status})"
             )
     letters: dict[bytes, int] = {}
-    for row in store.dead_letters(keys=[f"pos:{e.barcode}".encode() for e in entries]):
+    for row in store.dead_letters(keys=[e.key.encode() for e in entries]):
         letters[row["key"]] = letters.get(row["key"], 0) + 1
     for entry in entries:
-        got = letters.get(f"pos:{entry.barcode}".encode(), 0)
+        got = letters.get(entry.key.encode(), 0)
         if got != entry.bad_rows:
-            missing.append(f"pos:{entry.barcode}: {got}/{entry.bad_rows} dead letters")
+            missing.append(f"{entry.key}: {got}/{entry.bad_rows} dead letters")
     return missing
 
 
 def _summary(store: ViewStore, entries: list[Entry], started: float, bootstrap: str, url: str,
              missing: list[str]) -> DemoSummary:
-    shipment_ids = [f"pos:{e.barcode}" for e in entries if e.outcome == "shipment"]
-    letters = store.dead_letters(keys=[f"pos:{e.barcode}".encode() for e in entries])
+    shipment_ids = [e.shipment_id for e in entries if e.outcome == "shipment"]
+    letters = store.dead_letters(keys=[e.key.encode() for e in entries])
     return DemoSummary(
         records=len(entries),
         shipments=store.count_shipments(shipment_ids),
@@ -130,7 +130,34 @@ def _summary(store: ViewStore, entries: list[Entry], started: float, bootstrap: 
         view_url=url,
         complete=not missing,
         missing=missing,
+        partners=sorted({e.partner for e in entries}),
     )
+
+
+def _pull_all(bootstrap: str, sandboxes: dict[str, tuple[RunningServer, list[Entry]]], seed: int,
+              progress: Progress) -> int:
+    """One pass of every partner's connector over its sandbox; records produced."""
+    producer = RawProducer(bootstrap, client_id="lintas-demo-connector")
+    cursors = CursorStore(bootstrap, producer)
+    cursors.load()
+    produced = 0
+    try:
+        for partner_id, (server, _entries) in sandboxes.items():
+            partner = PARTNERS[partner_id]
+            assert partner.client is not None
+            client = partner.client(SANDBOX_CREDENTIALS.model_copy(update={"base_url": server.url}))
+            try:
+                source = ChangeFeedSource(client, page_size=10, source_partition={
+                    "feed": "tracking-changes", "sandbox_seed": seed})
+                connector = PollingConnector(source, producer, cursors)
+                connector.run(once=True)
+                produced += connector.stats.records
+                progress(f"{partner_id}: connector produced {connector.stats.records} raw records")
+            finally:
+                client.close()
+    finally:
+        producer.close()
+    return produced
 
 
 def run_demo(
@@ -141,12 +168,12 @@ def run_demo(
     timeout: float = 240.0,
     progress: Progress = lambda _: None,
 ) -> DemoSummary:
-    """Run the whole pipeline once over a fresh sandbox catalog; see the module doc."""
+    """Run the whole pipeline once over fresh sandbox catalogs; see the module doc."""
     started = time.monotonic()
     seed = seed if seed is not None else time.time_ns() % 1_000_000_007
     started_broker: LocalBroker | None = None
     children: list[ChildProcess] = []
-    sandbox = None
+    sandboxes: dict[str, tuple[RunningServer, list[Entry]]] = {}
     store: ViewStore | None = None
     try:
         if not settings.kafka_bootstrap:
@@ -161,14 +188,14 @@ def run_demo(
                       settings.replication_factor)
         store = open_store(settings.view_url)
 
-        entries = build_catalog(seed, rounds=rounds)
-        creds = settings.partner("pos")
-        secret = creds.client_secret.get_secret_value() if creds.client_secret else ""
-        sandbox = serve_in_thread(
-            create_app(entries=entries, client_id=creds.client_id or "", client_secret=secret),
-            host=settings.sandbox_host,
-        )
-        progress(f"Pos sandbox at {sandbox.url} with {len(entries)} barcodes (seed {seed})")
+        for number, partner in enumerate(sorted(PARTNERS.values(), key=lambda p: p.id)):
+            if partner.client is None or partner.sandbox is None or partner.catalog is None:
+                continue
+            entries = partner.catalog(seed + number, rounds=rounds)
+            app = partner.sandbox(entries, SANDBOX_CREDENTIALS)
+            sandboxes[partner.id] = (serve_in_thread(app, host=settings.sandbox_host), entries)
+        every_entry = [e for _, entries in sandboxes.values() for e in entries]
+        progress(f"sandboxes up for {', '.join(sandboxes)} with {len(every_entry)} tracking numbers")
 
         log_dir = settings.home / "demo"
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -178,23 +205,10 @@ def run_demo(
             ChildProcess("sink", ["sink"], env, log_dir),
         ]
         progress("worker and view sink started")
-
-        producer = RawProducer(bootstrap, client_id="lintas-demo-connector")
-        client = PosClient(creds.model_copy(update={"base_url": sandbox.url}))
-        try:
-            cursors = CursorStore(bootstrap, producer)
-            cursors.load()
-            source = PosTrackingSource(client, page_size=10)
-            source.source_partition = {"feed": "tracking-changes", "sandbox_seed": seed}
-            connector = PollingConnector(source, producer, cursors)
-            connector.run(once=True)
-            progress(f"connector produced {connector.stats.records} raw records")
-        finally:
-            client.close()
-            producer.close()
+        _pull_all(bootstrap, sandboxes, seed, progress)
 
         deadline = time.monotonic() + timeout
-        missing = missing_from_view(store, entries)
+        missing = missing_from_view(store, every_entry)
         while missing:
             for child in children:
                 if not child.alive():
@@ -206,13 +220,13 @@ def run_demo(
                 break
             progress(f"waiting for the view: {len(missing)} item(s) to go")
             time.sleep(0.5)
-            missing = missing_from_view(store, entries)
-        return _summary(store, entries, started, bootstrap, settings.view_url, missing)
+            missing = missing_from_view(store, every_entry)
+        return _summary(store, every_entry, started, bootstrap, settings.view_url, missing)
     finally:
         for child in children:
             child.stop()
-        if sandbox is not None:
-            sandbox.stop()
+        for server, _ in sandboxes.values():
+            server.stop()
         if store is not None:
             store.close()
         if started_broker is not None:

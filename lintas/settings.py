@@ -79,10 +79,18 @@ class Settings(BaseSettings):
     sandbox_host: str = "127.0.0.1"
     poll_interval_seconds: float = 5.0
 
-    # Partners
-    pos: PartnerCredentials = PartnerCredentials(
-        client_id="lintas-sandbox", client_secret=SecretStr("sandbox-secret")
-    )
+    # Partners (ids as in connectors.registry)
+    pos: PartnerCredentials = PartnerCredentials()
+    jne: PartnerCredentials = PartnerCredentials()
+    jnt: PartnerCredentials = PartnerCredentials()
+    sicepat: PartnerCredentials = PartnerCredentials()
+    anteraja: PartnerCredentials = PartnerCredentials()
+    lion: PartnerCredentials = PartnerCredentials()
+    tiki: PartnerCredentials = PartnerCredentials()
+    sap: PartnerCredentials = PartnerCredentials()
+    ninja: PartnerCredentials = PartnerCredentials()
+    idexpress: PartnerCredentials = PartnerCredentials()
+    standard: PartnerCredentials = PartnerCredentials()
 
     @property
     def view_url(self) -> str:

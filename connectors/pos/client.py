@@ -5,9 +5,7 @@ Endpoints, relative to the partner's base URL:
 - ``POST /oauth2/token`` — client-credentials grant, HTTP Basic with client id/secret.
 - ``POST /v1/tracking`` — ``{"barcode": "<AWB>"}`` -> the tracking body as Pos sends it.
 - ``GET /v1/tracking/changes?since=<token>&limit=<n>`` — barcodes whose tracking changed,
-  oldest change first, with the token to continue from. This change feed is what lintas
-  asks of a partner to know what to poll; a partner without one is polled from a watch
-  list of registered barcodes instead.
+  oldest change first (see :mod:`connectors.runtime.feed`).
 """
 
 from __future__ import annotations
@@ -19,11 +17,10 @@ from typing import Any
 import httpx
 
 from connectors.runtime.http import RateLimiter, check_response, with_retries
-from connectors.runtime.poll import Fetched, Page
-from lintas.errors import AuthenticationError, FatalError, SkippableError
+from lintas.errors import FatalError
 from lintas.settings import PartnerCredentials
 
-__all__ = ["PosClient", "PosTrackingSource"]
+__all__ = ["PosClient"]
 
 PARTNER = "pos"
 
@@ -36,6 +33,9 @@ class _Token:
 
 class PosClient:
     """Talks to the Pos API; every call is rate limited and retried when retriable."""
+
+    partner = PARTNER
+    tracking_path = "/v1/tracking"
 
     def __init__(
         self,
@@ -95,40 +95,3 @@ class PosClient:
         if since:
             params["since"] = since
         return self._authorized("GET", "/v1/tracking/changes", params=params).json()
-
-
-class PosTrackingSource:
-    """Pull source: follow the change feed, fetch each changed barcode's tracking."""
-
-    partner = PARTNER
-    name = "pos-tracking"
-    source_partition = {"feed": "tracking-changes"}
-
-    def __init__(self, client: PosClient, page_size: int = 100) -> None:
-        self.client = client
-        self.page_size = page_size
-
-    def fetch(self, cursor: dict[str, Any] | None) -> Page:
-        since = (cursor or {}).get("since")
-        feed = self.client.changes(since, self.page_size)
-        items = []
-        for change in feed.get("changes", []):
-            barcode = str(change["barcode"])
-            key = f"{PARTNER}:{barcode}"
-            try:
-                response = self.client.track(barcode)
-            except AuthenticationError:
-                raise
-            except SkippableError as exc:
-                items.append(Fetched(key, barcode, "/v1/tracking", error=exc))
-                continue
-            items.append(
-                Fetched(
-                    key=key,
-                    request_key=barcode,
-                    source="/v1/tracking",
-                    payload=response.content,
-                    attributes={"http_status": str(response.status_code)},
-                )
-            )
-        return Page(items, {"since": feed.get("next", since)}, bool(feed.get("has_more")))

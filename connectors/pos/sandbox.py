@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-import threading
-from collections import Counter
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -19,33 +17,35 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.pos.scenarios import Entry, build_catalog
+from connectors.pos.scenarios import build_catalog
+from connectors.sandbox import Catalog, feed_routes
+from connectors.scenario import Entry
+from lintas.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 
 
 def create_app(
-    seed: int = 1,
-    *,
-    rounds: int = 1,
-    client_id: str = "lintas-sandbox",
-    client_secret: str = "sandbox-secret",
     entries: list[Entry] | None = None,
+    *,
+    credentials: PartnerCredentials | None = None,
+    seed: int = 1,
+    rounds: int = 1,
 ) -> Starlette:
-    """The sandbox app over a catalog drawn from ``seed`` (or the given ``entries``)."""
-    catalog = entries if entries is not None else build_catalog(seed, rounds=rounds)
-    by_barcode = {e.barcode: e for e in catalog}
+    """The sandbox app over ``entries`` (or a catalog drawn from ``seed``), accepting the
+    OAuth2 client in ``credentials``."""
+    catalog = Catalog(entries if entries is not None else build_catalog(seed, rounds=rounds))
+    client_id = (credentials.client_id if credentials else None) or ""
+    secret = credentials.client_secret if credentials else None
+    client_secret = secret.get_secret_value() if secret else ""
     tokens: set[str] = set()
-    calls: Counter[str] = Counter()
-    lock = threading.Lock()
 
     def error(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status)
 
     async def token(request: Request) -> Response:
-        header = request.headers.get("authorization", "")
+        scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
         try:
-            scheme, _, encoded = header.partition(" ")
             user, _, password = base64.b64decode(encoded).decode().partition(":")
         except (ValueError, UnicodeDecodeError):
             return error(401, "invalid_client")
@@ -71,39 +71,16 @@ def create_app(
             body: Any = await request.json()
             barcode = str(body["barcode"]).strip()
         except (ValueError, KeyError, TypeError):
-            return error(400, "body must be {\"barcode\": \"...\"}")
-        entry = by_barcode.get(barcode)
+            return error(400, 'body must be {"barcode": "..."}')
+        entry, flaky = catalog.lookup(barcode)
         if entry is None:
             return Response(b'{"response": null}', media_type="application/json")
-        with lock:
-            calls[barcode] += 1
-            attempt = calls[barcode]
-        if attempt <= entry.fail_first:
+        if flaky:
             return error(503, "service temporarily unavailable")
         return Response(entry.body, media_type="application/json")
-
-    async def changes(request: Request) -> Response:
-        if not authorized(request):
-            return error(401, "invalid_token")
-        try:
-            since = int(request.query_params.get("since", "0"))
-            limit = min(500, max(1, int(request.query_params.get("limit", "100"))))
-        except ValueError:
-            return error(400, "since and limit must be integers")
-        page = catalog[since : since + limit]
-        nxt = since + len(page)
-        return JSONResponse({
-            "changes": [{"barcode": e.barcode, "seq": since + i + 1} for i, e in enumerate(page)],
-            "next": str(nxt),
-            "has_more": nxt < len(catalog),
-        })
-
-    async def expectations(_: Request) -> Response:
-        return JSONResponse({"partner": "pos", "entries": [e.expectation() for e in catalog]})
 
     return Starlette(routes=[
         Route("/oauth2/token", token, methods=["POST"]),
         Route("/v1/tracking", tracking, methods=["POST"]),
-        Route("/v1/tracking/changes", changes, methods=["GET"]),
-        Route("/sandbox/expectations", expectations, methods=["GET"]),
+        *feed_routes("/v1/tracking/changes", catalog, authorized),
     ])

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any
 
-__all__ = ["OFFICES", "SCENARIOS", "Entry", "Office", "build_catalog"]
+from connectors.scenario import Entry
+
+__all__ = ["OFFICES", "SCENARIOS", "Office", "build_catalog"]
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,12 @@ OFFICES: dict[str, Office] = {
     )
 }
 _HUB = {7: "13000", 8: "90000", 9: "99000"}
+PARTNER = "pos"
 
 _SENDERS = ["TOKO BERKAH JAYA", "CV SINAR MAS ABADI", "RINA KARTIKA", "UD SUMBER REJEKI"]
 _RECEIVERS = ["BUDI SANTOSO", "SITI AMINAH", "AGUS PRASETYO", "DEWI LESTARI", "JOKO WIDODO"]
 _PRODUCTS = ["PAKET KILAT KHUSUS", "POS EXPRESS", "PAKETPOS JUMBO EKONOMI", "PAKETPOS DANGEROUS GOODS"]
 _CONTENTS = ["PAKAIAN", "BUKU", "DOKUMEN", "SPAREPART", "MAKANAN KERING"]
-
-Outcome = Literal["shipment", "not_found", "dead_letter"]
 
 #: Every scenario; a catalog holds each once per round.
 SCENARIOS = (
@@ -77,31 +78,6 @@ SCENARIOS = (
     "bad_rows",
     "flaky",
 )
-
-
-@dataclass
-class Entry:
-    """One barcode the sandbox knows and what a correct pipeline makes of it."""
-
-    barcode: str
-    scenario: str
-    body: bytes
-    outcome: Outcome
-    distinct_events: int = 0
-    final_status: str | None = None
-    bad_rows: int = 0
-    fail_first: int = 0  # answer this many requests with HTTP 503 first
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def expectation(self) -> dict[str, Any]:
-        return {
-            "barcode": self.barcode,
-            "scenario": self.scenario,
-            "outcome": self.outcome,
-            "distinct_events": self.distinct_events,
-            "final_status": self.final_status,
-            "bad_rows": self.bad_rows,
-        }
 
 
 def _local(instant: datetime, office: Office) -> str:
@@ -202,58 +178,58 @@ def _entry(scenario: str, barcode: str, start: datetime, rng: random.Random) -> 
         if scenario == "in_transit":
             ending = "in_transit"
         rows = _journey(barcode, start, origin, destination, rng, ending)
-        return Entry(barcode, scenario, _production(rows), "shipment", len(rows),
+        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows),
                      _FINAL[ending], fail_first=1 if scenario == "flaky" else 0)
     if scenario == "staging_single":
         row = _journey(barcode, start, origin, destination, rng, "in_transit")[0]
-        return Entry(barcode, scenario, _staging(row), "shipment", 1, "picked_up")
+        return Entry(PARTNER, barcode, scenario, _staging(row), "shipment", 1, "picked_up")
     if scenario == "staging_list":
         rows = _journey(barcode, start, origin, destination, rng, "delivered")
         # Without a status text the staging API cannot say more than eventName does.
-        return Entry(barcode, scenario, _staging(rows), "shipment", len(rows), "delivered")
+        return Entry(PARTNER, barcode, scenario, _staging(rows), "shipment", len(rows), "delivered")
     if scenario == "not_found":
-        return Entry(barcode, scenario, _production(None), "not_found")
+        return Entry(PARTNER, barcode, scenario, _production(None), "not_found")
     if scenario == "not_found_staging":
-        return Entry(barcode, scenario, _staging(None), "not_found")
+        return Entry(PARTNER, barcode, scenario, _staging(None), "not_found")
     if scenario == "duplicates":
         rows = _journey(barcode, start, origin, destination, rng, "delivered")
         twin = dict(rows[1])  # the same scan again, same time, text in other case and spacing
         twin["status"] = twin["status"].upper() + "  "
         rows.insert(2, twin)
-        return Entry(barcode, scenario, _production(rows), "shipment", len(rows) - 1, "delivered")
+        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows) - 1, "delivered")
     if scenario == "newest_first":
         rows = _journey(barcode, start, origin, destination, rng, "delivered")
-        return Entry(barcode, scenario, _production(rows[::-1]), "shipment", len(rows), "delivered")
+        return Entry(PARTNER, barcode, scenario, _production(rows[::-1]), "shipment", len(rows), "delivered")
     if scenario == "cross_zone":
         far = rng.choice([o for o in offices if o.utc_hours != 7])
         rows = _journey(barcode, start, origin, far, rng, "delivered")
-        return Entry(barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
+        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
                      extra={"destination": far.code})
     if scenario == "personal_data":
         rows = _journey(barcode, start, origin, destination, rng, "delivered")
         receiver = rows[-1]["description"].split("~~")[2].title()
         rows[-1]["status"] = f"Diterima oleh {receiver} (0812-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)})"
-        return Entry(barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
+        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
                      extra={"receiver": receiver})
     if scenario == "numbers_as_strings":
         rows = _journey(barcode, start, origin, destination, rng, "in_transit")
         for row in rows:
             row["officeCode"] = int(row["officeCode"])
-        return Entry(barcode, scenario, _production(rows), "shipment", len(rows), "in_transit")
+        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "in_transit")
     if scenario == "malformed_json":
         body = _production(_journey(barcode, start, origin, destination, rng, "delivered"))
-        return Entry(barcode, scenario, body[: len(body) // 2], "dead_letter", bad_rows=1)
+        return Entry(PARTNER, barcode, scenario, body[: len(body) // 2], "dead_letter", bad_rows=1)
     if scenario == "wrong_envelope":
         rows = _journey(barcode, start, origin, destination, rng, "in_transit")
         body = json.dumps({"result": {"data": rows}, "code": "200"}).encode()
-        return Entry(barcode, scenario, body, "dead_letter", bad_rows=1)
+        return Entry(PARTNER, barcode, scenario, body, "dead_letter", bad_rows=1)
     if scenario == "bad_rows":
         rows = _journey(barcode, start, origin, destination, rng, "delivered")
         broken_date = dict(rows[1], eventDate="0000-00-00 00:00:00")
         no_name = {k: v for k, v in rows[2].items() if k != "eventName"}
         rows[1:1] = [broken_date]
         rows[3:3] = [no_name]
-        return Entry(barcode, scenario, _production(rows), "shipment", len(rows) - 2, "delivered",
+        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows) - 2, "delivered",
                      bad_rows=2)
     raise ValueError(f"unknown scenario {scenario!r}")
 

@@ -142,21 +142,23 @@ def connect() -> None:
 @click.option("--once", is_flag=True, help="One pass over the feed, then exit.")
 def connect_run(partner_id: str, once: bool) -> None:
     """Run the pull connector of PARTNER_ID until stopped."""
-    from connectors.pos.client import PosClient, PosTrackingSource
+    from connectors.registry import get_partner
     from connectors.runtime.cursors import CursorStore
+    from connectors.runtime.feed import ChangeFeedSource
     from connectors.runtime.poll import PollingConnector
     from connectors.runtime.producer import RawProducer
     from lintas.broker import bootstrap_servers
 
-    if partner_id != "pos":
-        raise ConfigurationError(f"no pull connector for partner {partner_id!r} yet; available: pos")
+    partner = get_partner(partner_id)
+    if partner.client is None:
+        raise ConfigurationError(f"{partner_id} pushes its data; it has no pull connector")
     settings = get_settings()
     bootstrap = bootstrap_servers(settings)
+    client = partner.client(settings.partner(partner_id))
     producer = RawProducer(bootstrap, client_id=f"lintas-connector-{partner_id}")
     cursors = CursorStore(bootstrap, producer)
     cursors.load()
-    client = PosClient(settings.partner(partner_id))
-    connector = PollingConnector(PosTrackingSource(client), producer, cursors,
+    connector = PollingConnector(ChangeFeedSource(client), producer, cursors,
                                  interval=settings.poll_interval_seconds)
     stop = _stop_on_signals()
     try:

@@ -23,14 +23,14 @@ def sandbox() -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--rounds", type=int, default=1, show_default=True, help="Each scenario this many times.")
 def serve(partner_id: str, port: int, seed: int, rounds: int) -> None:
-    """Serve PARTNER_ID's sandbox until stopped."""
-    if partner_id != "pos":
-        raise ConfigurationError(f"no sandbox for partner {partner_id!r} yet; available: pos")
-    from connectors.pos.sandbox import create_app
+    """Serve PARTNER_ID's sandbox until stopped. It accepts the sandbox credentials
+    (client lintas-sandbox / sandbox-secret, API key sandbox-key)."""
+    from connectors.registry import SANDBOX_CREDENTIALS, get_partner
 
+    partner = get_partner(partner_id)
+    if partner.sandbox is None or partner.catalog is None:
+        raise ConfigurationError(f"no sandbox for partner {partner_id!r}")
     settings = get_settings()
-    creds = settings.partner(partner_id)
-    app = create_app(seed, rounds=rounds, client_id=creds.client_id or "",
-                     client_secret=creds.client_secret.get_secret_value() if creds.client_secret else "")
+    app = partner.sandbox(partner.catalog(seed, rounds=rounds), SANDBOX_CREDENTIALS)
     console.print(f"{partner_id} sandbox on http://{settings.sandbox_host}:{port}")
     uvicorn.run(app, host=settings.sandbox_host, port=port, log_level="warning")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from connectors.pos.client import PosClient, PosTrackingSource
+from connectors.pos.client import PosClient
+from connectors.runtime.feed import ChangeFeedSource
 from connectors.pos.sandbox import create_app
 from connectors.pos.scenarios import build_catalog
 from connectors.registry import PARTNERS
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def pos_sandbox():
     entries = build_catalog(2024, rounds=2)
-    server = serve_in_thread(create_app(entries=entries, client_id="c", client_secret="s"))
+    server = serve_in_thread(create_app(entries=entries, credentials=PartnerCredentials(client_id="c", client_secret=SecretStr("s"))))
     yield server, entries
     server.stop()
 
@@ -37,8 +38,7 @@ def _connector(bootstrap: str, url: str, partition: dict, page_size: int = 7):
     cursors.load()
     client = PosClient(PartnerCredentials(base_url=url, client_id="c", client_secret=SecretStr("s"),
                                           rate_per_second=500))
-    source = PosTrackingSource(client, page_size=page_size)
-    source.source_partition = partition
+    source = ChangeFeedSource(client, page_size=page_size, source_partition=partition)
     return PollingConnector(source, producer, cursors), client, producer
 
 
@@ -56,8 +56,8 @@ def test_connector_produces_raw_records_and_resumes_from_its_cursor(kafka_bootst
     assert connector.stats.pages == -(-len(entries) // 7)
 
     records = [r for r in read_topic(kafka_bootstrap, raw_topic("pos")) if r.key not in before]
-    assert sorted(r.key.decode() for r in records) == sorted(f"pos:{e.barcode}" for e in entries)
-    by_barcode = {e.barcode: e for e in entries}
+    assert sorted(r.key.decode() for r in records) == sorted(e.key for e in entries)
+    by_barcode = {e.tracking_number: e for e in entries}
     for message in records:
         raw = codec("RawRecord").decode(message.value)
         assert raw["partner"] == "pos" and raw["kind"] == "tracking"

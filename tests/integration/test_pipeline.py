@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from connectors.pos.client import PosClient, PosTrackingSource
+from connectors.pos.client import PosClient
+from connectors.runtime.feed import ChangeFeedSource
 from connectors.pos.sandbox import create_app
 from connectors.pos.scenarios import build_catalog
 from connectors.registry import PARTNERS
@@ -36,8 +37,7 @@ def _poll_all(bootstrap: str, url: str, partition: dict) -> int:
     cursors.load()
     client = PosClient(PartnerCredentials(base_url=url, client_id="c", client_secret=SecretStr("s"),
                                           rate_per_second=500))
-    source = PosTrackingSource(client, page_size=10)
-    source.source_partition = partition
+    source = ChangeFeedSource(client, page_size=10, source_partition=partition)
     connector = PollingConnector(source, producer, cursors)
     try:
         connector.run(once=True)
@@ -61,7 +61,7 @@ def pipeline(kafka_bootstrap: str, view_url: str, tmp_path: Path):
 
 def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
     entries = build_catalog(abs(hash(view_url)) % 100_000, rounds=2)
-    server = serve_in_thread(create_app(entries=entries, client_id="c", client_secret="s"))
+    server = serve_in_thread(create_app(entries=entries, credentials=PartnerCredentials(client_id="c", client_secret=SecretStr("s"))))
     store = open_store(view_url)
     try:
         produced = _poll_all(kafka_bootstrap, server.url, {"feed": "e2e", "view": view_url})
@@ -76,7 +76,7 @@ def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
         assert all(child.alive() for child in pipeline), [c.log_tail() for c in pipeline]
 
         # Malformed records are in the DLQ with their reason and origin, value untouched.
-        by_key = {f"pos:{e.barcode}".encode(): e for e in entries}
+        by_key = {e.key.encode(): e for e in entries}
         letters = [m for m in read_topic(kafka_bootstrap, DLQ) if m.key in by_key]
         # At-least-once: a rebalance may report a failure twice; its identity is the same.
         assert len(_identities(letters)) == sum(e.bad_rows for e in entries)
@@ -91,7 +91,7 @@ def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
             assert codec("RawRecord").decode(message.value)["payload"] == entry.body
 
         # A full re-poll (a new cursor) re-sends every payload: the view does not change.
-        shipment_ids = [f"pos:{e.barcode}" for e in entries if e.outcome == "shipment"]
+        shipment_ids = [e.key for e in entries if e.outcome == "shipment"]
 
         def snapshot():
             out = {}

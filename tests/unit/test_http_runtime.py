@@ -7,7 +7,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from connectors.pos.client import PosClient, PosTrackingSource
+from connectors.pos.client import PosClient
+from connectors.runtime.feed import ChangeFeedSource
 from connectors.pos.sandbox import create_app
 from connectors.pos.scenarios import build_catalog
 from connectors.runtime.http import RateLimiter, check_response, with_retries
@@ -84,7 +85,7 @@ def test_rate_limiter_spaces_calls():
 @pytest.fixture
 def sandbox():
     entries = build_catalog(3)
-    server = serve_in_thread(create_app(entries=entries, client_id="me", client_secret="s3cret"))
+    server = serve_in_thread(create_app(entries=entries, credentials=PartnerCredentials(client_id="me", client_secret=SecretStr("s3cret"))))
     yield server, entries
     server.stop()
 
@@ -97,7 +98,7 @@ def _client(url: str, secret: str = "s3cret") -> PosClient:
 def test_pos_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):
     server, entries = sandbox
     client = _client(server.url)
-    source = PosTrackingSource(client, page_size=5)
+    source = ChangeFeedSource(client, page_size=5)
     cursor = None
     fetched = []
     while True:
@@ -107,8 +108,8 @@ def test_pos_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):
         if not page.has_more:
             break
     client.close()
-    assert [f.request_key for f in fetched] == [e.barcode for e in entries]
-    by_barcode = {e.barcode: e for e in entries}
+    assert [f.request_key for f in fetched] == [e.tracking_number for e in entries]
+    by_barcode = {e.tracking_number: e for e in entries}
     for item in fetched:
         assert item.error is None
         assert item.payload == by_barcode[item.request_key].body  # byte for byte, flaky included
