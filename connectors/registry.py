@@ -15,6 +15,7 @@ from pydantic import SecretStr
 
 from connectors import pos
 from connectors.model import ParseResult
+from connectors.network import NetworkResult
 from connectors.scenario import Entry
 from connectors.statuses import StatusTable
 from lintas.errors import ConfigurationError
@@ -50,6 +51,8 @@ class Partner:
     catalog: Callable[..., list[Entry]] | None = None
     #: (entries, credentials) -> the sandbox's ASGI app
     sandbox: Callable[[list[Entry], PartnerCredentials], Any] | None = None
+    #: (payload, updated_at=) -> NetworkResult, for payloads of kind ``network``
+    parse_network: Callable[..., NetworkResult] | None = None
 
     def parse(self, payload: bytes | str | dict[str, Any], **kwargs: Any) -> ParseResult:
         return self.parse_tracking(payload, **kwargs)
@@ -57,6 +60,7 @@ class Partner:
 
 def _pos() -> Partner:
     from connectors.pos.client import PosClient
+    from connectors.pos.network import parse_network
     from connectors.pos.sandbox import create_app
     from connectors.pos.scenarios import build_catalog
 
@@ -64,6 +68,7 @@ def _pos() -> Partner:
         "pos", "Pos Indonesia", "pull", pos.parse_tracking, pos.STATUSES,
         client=PosClient, catalog=build_catalog,
         sandbox=lambda entries, creds: create_app(entries=entries, credentials=creds),
+        parse_network=parse_network,
     )
 
 

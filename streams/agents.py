@@ -1,6 +1,6 @@
 """The agents: thin loops that decode, call a pure function and send.
 
-``normalize_records``: raw payloads -> canonical events, failures -> DLQ.
+``normalize_records``: raw payloads -> canonical events (or network nodes), failures -> DLQ.
 ``reconcile_events``: canonical events -> the shipment's event set -> its view.
 Both run with concurrency 1 (more can commit past an unprocessed message); scale by
 partitions.
@@ -35,6 +35,8 @@ def register_agents(p: Pipeline) -> None:
             )
             for record in outcome.events:
                 await p.shipment_events.send(key=event_key(record).encode(), value=record)
+            for node in outcome.nodes:
+                await p.network_nodes.send(key=node["node_id"].encode(), value=node)
             for failure in outcome.failures:
                 await p.dead_letters.send(
                     key=event.key,

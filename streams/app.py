@@ -14,7 +14,7 @@ import faust
 from connectors.registry import PARTNERS
 from lintas.broker import bootstrap_servers
 from lintas.settings import Settings
-from lintas.topics import DLQ, SHIPMENT_EVENTS, SHIPMENTS, raw_topic
+from lintas.topics import DLQ, NETWORK_NODES, SHIPMENT_EVENTS, SHIPMENTS, raw_topic
 from schemas.codec import register_faust_codecs
 from streams.transport import SCHEME
 from streams.transport import register as register_transport
@@ -29,6 +29,7 @@ class Pipeline:
     app: faust.App
     raw_records: Any
     shipment_events: Any
+    network_nodes: Any
     shipment_views: Any
     dead_letters: Any
     #: shipment id -> its EventSet, Avro-encoded (``streams.eventset``); changelog-backed.
@@ -74,6 +75,10 @@ def create_app(settings: Settings) -> Pipeline:
         shipment_events=app.topic(
             SHIPMENT_EVENTS, key_type=bytes, key_serializer="raw",
             value_serializer="lintas.ShipmentEvent",
+        ),
+        network_nodes=app.topic(
+            NETWORK_NODES, key_type=bytes, key_serializer="raw",
+            value_serializer="lintas.NetworkNode",
         ),
         shipment_views=app.topic(
             SHIPMENTS, key_type=bytes, key_serializer="raw", value_serializer="lintas.ShipmentView"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.registry import PARTNERS
+from connectors.registry import PARTNERS, Partner
 from lintas.errors import PayloadError, SchemaError
 from schemas.codec import codec
 from streams.deadletters import Failure
@@ -25,6 +25,7 @@ class Normalized:
     """What one raw record yields."""
 
     events: list[dict[str, Any]] = field(default_factory=list)
+    nodes: list[dict[str, Any]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     not_found: bool = False
     partner: str | None = None
@@ -33,6 +34,27 @@ class Normalized:
 def event_key(record: dict[str, Any]) -> str:
     """Key of a ShipmentEvent on its topic: ``partner:tracking_number``."""
     return f"{record['partner']}:{record['tracking_number']}"
+
+
+def _normalize_network(partner: Partner, raw: dict[str, Any]) -> Normalized:
+    if partner.parse_network is None:
+        return Normalized(failures=[Failure(STAGE, "UnknownKind",
+                                            f"{partner.id}: no network parser", partner.id)],
+                          partner=partner.id)
+    try:
+        result = partner.parse_network(raw["payload"], updated_at=raw["received_at"])
+    except PayloadError as exc:
+        return Normalized(failures=[Failure(STAGE, "PayloadError", str(exc), partner.id)],
+                          partner=partner.id)
+    except Exception as exc:  # a parser bug must not stop the worker
+        return Normalized(failures=[Failure(STAGE, type(exc).__name__,
+                                            f"{partner.id}: network parser failed: {exc}", partner.id)],
+                          partner=partner.id)
+    return Normalized(
+        nodes=[node.to_record() for node in result.nodes],
+        failures=[Failure(STAGE, p.error_class, p.message, partner.id, p.row) for p in result.problems],
+        partner=partner.id,
+    )
 
 
 def normalize_record(
@@ -51,6 +73,8 @@ def normalize_record(
             failures=[Failure(STAGE, "UnknownPartner", f"no parser for partner {partner_id!r}", partner_id)],
             partner=partner_id,
         )
+    if raw["kind"] == "network":
+        return _normalize_network(partner, raw)
     try:
         result = partner.parse(raw["payload"], request_key=raw.get("request_key"))
     except PayloadError as exc:

@@ -36,6 +36,7 @@ class PosClient:
 
     partner = PARTNER
     tracking_path = "/v1/tracking"
+    network_path = "/v1/offices"
 
     def __init__(
         self,
@@ -95,3 +96,10 @@ class PosClient:
         if since:
             params["since"] = since
         return self._authorized("GET", "/v1/tracking/changes", params=params).json()
+
+    def network(self, since: str | None, limit: int = 20) -> httpx.Response:
+        """One page of the office network, exactly as Pos sent it."""
+        params: dict[str, Any] = {"limit": limit}
+        if since:
+            params["since"] = since
+        return self._authorized("GET", "/v1/offices", params=params)

@@ -1,8 +1,8 @@
 """A sandbox of the Pos Indonesia API on 127.0.0.1, serving :mod:`connectors.pos.scenarios`.
 
 Routes: ``POST /oauth2/token`` (client credentials, HTTP Basic), ``POST /v1/tracking``
-(Bearer), ``GET /v1/tracking/changes`` (Bearer; the change feed) and
-``GET /sandbox/expectations`` (what a correct pipeline makes of the catalog).
+(Bearer), ``GET /v1/tracking/changes`` (Bearer; the change feed), ``GET /v1/offices``
+(Bearer; the office network, paged by ``since``) and ``GET /sandbox/expectations``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from connectors.pos.network_scenarios import build_network
 from connectors.pos.scenarios import build_catalog
 from connectors.sandbox import Catalog, feed_routes
 from connectors.scenario import Entry
@@ -79,8 +80,24 @@ def create_app(
             return error(503, "service temporarily unavailable")
         return Response(entry.body, media_type="application/json")
 
+    network = build_network(seed)
+    page_size = 20
+
+    async def offices(request: Request) -> Response:
+        if not authorized(request):
+            return error(401, "invalid_token")
+        try:
+            since = int(request.query_params.get("since", "0"))
+        except ValueError:
+            return error(400, "since must be an integer")
+        index = since // page_size
+        if index >= len(network):
+            return JSONResponse({"data": [], "next": str(since), "has_more": False})
+        return Response(network[index].body, media_type="application/json")
+
     return Starlette(routes=[
         Route("/oauth2/token", token, methods=["POST"]),
         Route("/v1/tracking", tracking, methods=["POST"]),
+        Route("/v1/offices", offices, methods=["GET"]),
         *feed_routes("/v1/tracking/changes", catalog, authorized),
     ])

@@ -16,7 +16,7 @@ import httpx
 from connectors.runtime.poll import Fetched, Page
 from lintas.errors import SkippableError
 
-__all__ = ["ChangeFeedSource", "TrackingClient"]
+__all__ = ["ChangeFeedSource", "NetworkFeedSource", "TrackingClient"]
 
 
 class TrackingClient(Protocol):
@@ -70,3 +70,32 @@ class ChangeFeedSource:
                 )
             )
         return Page(items, {"since": feed.get("next", since)}, bool(feed.get("has_more")))
+
+
+class NetworkFeedSource:
+    """Pull source over a partner's paged network API: each page is one RawRecord of kind
+    ``network``, keyed ``<partner>:network``; the cursor is the page token."""
+
+    def __init__(self, client: Any, *, source_partition: dict[str, Any] | None = None) -> None:
+        self.client = client
+        self.partner = client.partner
+        self.name = f"{client.partner}-network"
+        self.source_partition = source_partition or {"feed": "network"}
+
+    def fetch(self, cursor: dict[str, Any] | None) -> Page:
+        since = (cursor or {}).get("since")
+        response = self.client.network(since)
+        try:
+            page = response.json()
+            nxt, more = page.get("next", since), bool(page.get("has_more"))
+        except (ValueError, AttributeError):  # the normalize step reports the payload
+            nxt, more = since, False
+        item = Fetched(
+            key=f"{self.partner}:network",
+            request_key=None,
+            source=self.client.network_path,
+            payload=response.content,
+            kind="network",
+            attributes={"http_status": str(response.status_code), "page": str(since or "0")},
+        )
+        return Page([item], {"since": nxt}, more)

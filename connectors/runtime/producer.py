@@ -80,6 +80,18 @@ class RawProducer:
     ) -> None:
         self._pending.append(self._producer.send(topic, key=key, value=value, headers=headers))
 
+    def send_and_wait(self, record: Mapping[str, Any], key: str, timeout: float = 30.0) -> Any:
+        """Produce one RawRecord and return once the broker acknowledged it (thread-safe;
+        the ingest endpoint answers 202 only after this returns)."""
+        from kafka.errors import KafkaError
+
+        value = self._codec.encode(record)
+        try:
+            future = self._producer.send(raw_topic(record["partner"]), key=key.encode(), value=value)
+            return future.get(timeout=timeout)
+        except KafkaError as exc:
+            raise BrokerError(f"the broker did not acknowledge the record: {exc}") from exc
+
     def flush(self, timeout: float = 60.0) -> int:
         """Wait for the broker to acknowledge everything sent; return how many records."""
         from kafka.errors import KafkaError

@@ -8,7 +8,7 @@ __all__ = ["register"]
 
 
 def register(cli: click.Group) -> None:
-    from lintas.cli import demo, kafka, pipeline, sandbox, topics, view
+    from lintas.cli import demo, ingest, kafka, pipeline, sandbox, topics, view
 
     cli.add_command(kafka.kafka)
     cli.add_command(topics.topics)
@@ -20,3 +20,4 @@ def register(cli: click.Group) -> None:
     cli.add_command(view.shipment)
     cli.add_command(sandbox.sandbox)
     cli.add_command(demo.demo)
+    cli.add_command(ingest.ingest)
