@@ -109,6 +109,7 @@ class PollingConnector:
                 source=item.source,
                 payload=item.payload,
                 request_key=item.request_key,
+                content_type=item.attributes.get("content_type", "application/json"),
                 attributes=item.attributes,
                 received_at=now,
             )
@@ -121,7 +122,11 @@ class PollingConnector:
         while True:
             page = self.source.fetch(self.cursor)
             self._produce(page)  # returns only after the broker acknowledged
-            self.cursors.put(self.source.name, self.source.source_partition, page.cursor)
+            if page.cursor != self.cursor:
+                self.cursors.put(self.source.name, self.source.source_partition, page.cursor)
+            committed = getattr(self.source, "committed", None)
+            if committed is not None:
+                committed(page)  # e.g. move dropped files away, now that they are safe
             self.stats.pages += 1
             self.stats.last_success = datetime.now(timezone.utc)
             if self.on_page:

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections import defaultdict
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
@@ -137,35 +138,61 @@ def connect() -> None:
     """Pull connectors."""
 
 
-@connect.command("run")
-@click.argument("partner_id")
-@click.option("--once", is_flag=True, help="One pass over the feed, then exit.")
-def connect_run(partner_id: str, once: bool) -> None:
-    """Run the pull connector of PARTNER_ID until stopped."""
-    from connectors.registry import get_partner
+def _run_connector(source: Any, partner_id: str, once: bool) -> None:
     from connectors.runtime.cursors import CursorStore
-    from connectors.runtime.feed import ChangeFeedSource
     from connectors.runtime.poll import PollingConnector
     from connectors.runtime.producer import RawProducer
     from lintas.broker import bootstrap_servers
 
-    partner = get_partner(partner_id)
-    if partner.client is None:
-        raise ConfigurationError(f"{partner_id} pushes its data; it has no pull connector")
     settings = get_settings()
     bootstrap = bootstrap_servers(settings)
-    client = partner.client(settings.partner(partner_id))
     producer = RawProducer(bootstrap, client_id=f"lintas-connector-{partner_id}")
     cursors = CursorStore(bootstrap, producer)
     cursors.load()
-    connector = PollingConnector(ChangeFeedSource(client), producer, cursors,
-                                 interval=settings.poll_interval_seconds)
+    connector = PollingConnector(source, producer, cursors, interval=settings.poll_interval_seconds)
     stop = _stop_on_signals()
     try:
         stats = connector.run(stop, once=once)
     finally:
-        client.close()
         producer.close()
-    err_console.print(f"{partner_id}: {stats.records} record(s) in {stats.pages} page(s), "
+    err_console.print(f"{source.name}: {stats.records} record(s) in {stats.pages} page(s), "
                       f"{stats.skipped} skipped")
-    sys.exit(0)
+
+
+@connect.command("run")
+@click.argument("partner_id")
+@click.option("--feed", type=click.Choice(["tracking", "network"]), default="tracking",
+              show_default=True, help="Which of the partner's feeds to follow.")
+@click.option("--once", is_flag=True, help="One pass over the feed, then exit.")
+def connect_run(partner_id: str, feed: str, once: bool) -> None:
+    """Run the pull connector of PARTNER_ID until stopped."""
+    from connectors.registry import get_partner
+    from connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
+
+    partner = get_partner(partner_id)
+    if partner.client is None:
+        raise ConfigurationError(f"{partner_id} pushes its data; it has no pull connector")
+    client = partner.client(get_settings().partner(partner_id))
+    if feed == "network" and not hasattr(client, "network"):
+        raise ConfigurationError(f"{partner_id} has no network API; drop its network files with "
+                                 f"`lintas connect files {partner_id} FOLDER --kind network`")
+    source = ChangeFeedSource(client) if feed == "tracking" else NetworkFeedSource(client)
+    try:
+        _run_connector(source, partner_id, once)
+    finally:
+        client.close()
+
+
+@connect.command("files")
+@click.argument("partner_id")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["file", "network"]), default="file", show_default=True,
+              help="file: tracking data; network: outlet lists.")
+@click.option("--once", is_flag=True, help="Send what is in the folder now, then exit.")
+def connect_files(partner_id: str, folder: Path, kind: str, once: bool) -> None:
+    """Send files dropped in FOLDER as PARTNER_ID's raw records (then move them to done/)."""
+    from connectors.registry import get_partner
+    from connectors.runtime.files import FileDropSource
+
+    get_partner(partner_id)
+    _run_connector(FileDropSource(partner_id, folder, kind=kind), partner_id, once)
