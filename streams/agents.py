@@ -1,19 +1,27 @@
-"""The agents: thin loops that decode, call a pure function and send.
+"""The agents: thin loops that decode, call a pure function or state machine, and send.
 
-``normalize_records``: raw payloads -> canonical events (or network nodes), failures -> DLQ.
-``reconcile_events``: canonical events -> the shipment's event set -> its view.
-Both run with concurrency 1 (more can commit past an unprocessed message); scale by
-partitions.
+``normalize_records``   raw payloads -> canonical events (or network nodes); failures -> DLQ
+``collect_legs``        events -> each leg's distinct events (table, keyed by leg)
+``link_legs``           leg updates -> which shipment each leg belongs to (one partition)
+``assemble_shipments``  leg assignments -> each shipment's legs (table, keyed by shipment
+                        id: the repartition) -> its reconciled view on lintas.shipments.v1
+
+Every agent runs with concurrency 1 (more can commit past an unprocessed message); scale
+by partitions.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from schemas.codec import codec
+from streams.assembler import Assembler
 from streams.deadletters import headers_for
 from streams.eventset import EventSet, decode_event_set, encode_event_set
+from streams.linker import Linker
+from streams.messages import LegUpdate, decode_assignment, decode_update, encode_assignment, encode_update
 from streams.normalize import event_key, normalize_record
-from streams.reconcile import preferred, reconcile
+from streams.reconcile import preferred
 
 if TYPE_CHECKING:
     from streams.app import Pipeline
@@ -23,6 +31,7 @@ __all__ = ["register_agents"]
 
 def register_agents(p: Pipeline) -> None:
     """Declare the agents on the pipeline's app."""
+    view_codec = codec("ShipmentView")
 
     @p.app.agent(p.raw_records, name="normalize_records", concurrency=1)
     async def normalize_records(stream: Any) -> None:
@@ -47,19 +56,19 @@ def register_agents(p: Pipeline) -> None:
                     ),
                 )
 
-    @p.app.agent(p.shipment_events, name="reconcile_events", concurrency=1)
-    async def reconcile_events(stream: Any) -> None:
-        """Add each event to its shipment's set and send the new view.
+    @p.app.agent(p.shipment_events, name="collect_legs", concurrency=1)
+    async def collect_legs(stream: Any) -> None:
+        """Add each event to its leg's set; when the set changed, pass the leg on.
 
         A duplicate event changes nothing; only a redelivery after a restart (an offset
-        already applied) sends the view again, in case it was lost with the crash.
+        already applied) passes the leg on again, in case that was lost with the crash.
         """
-        table = p.shipment_event_sets
+        table = p.leg_event_sets
         async for event in stream.events():
             record = event.value
             offset = event.message.offset
-            shipment_id = event_key(record)
-            key = shipment_id.encode()
+            leg = event_key(record)
+            key = leg.encode()
             stored = table.get(key)
             state = decode_event_set(stored) if stored else EventSet()
             seen = state.events.get(record["event_id"])
@@ -69,4 +78,54 @@ def register_agents(p: Pipeline) -> None:
                 table[key] = encode_event_set(state)
             elif offset > state.last_offset:
                 continue
-            await p.shipment_views.send(key=key, value=reconcile(shipment_id, state.events.values()))
+            update = LegUpdate(leg, list(state.events.values()), state.last_offset)
+            await p.leg_updates.send(key=key, value=encode_update(update))
+
+    @p.app.agent(p.leg_updates, name="link_legs", concurrency=1)
+    async def link_legs(stream: Any) -> None:
+        """Re-link the updated leg's neighbourhood; tell shipments which legs they hold."""
+        linker: Linker | None = None
+        generation = None
+        async for event in stream.events():
+            if linker is None or event.message.generation_id != generation:
+                # After a rebalance the table may hold other partitions' state: rebuild.
+                linker = _BytesKeyed.linker(p.leg_states)
+                generation = event.message.generation_id
+            for assignment in linker.apply(decode_update(event.value)):
+                await p.shipment_legs.send(key=assignment.shipment_id.encode(),
+                                           value=encode_assignment(assignment))
+
+    @p.app.agent(p.shipment_legs, name="assemble_shipments", concurrency=1)
+    async def assemble_shipments(stream: Any) -> None:
+        """Set or drop a leg of a shipment and send the shipment's view (or a tombstone)."""
+        assembler = Assembler(_BytesKeyed(p.shipment_states))
+        async for event in stream.events():
+            assignment = decode_assignment(event.value)
+            view = assembler.apply(assignment)
+            await p.shipment_views.send(
+                key=assignment.shipment_id.encode(),
+                value=view_codec.encode(view) if view is not None else None,
+            )
+
+
+class _BytesKeyed:
+    """A Faust table (bytes keys) seen as a mapping with text keys."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+
+    @classmethod
+    def linker(cls, table: Any) -> Linker:
+        return Linker(cls(table))  # type: ignore[arg-type]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.table.get(key.encode(), default)
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self.table[key.encode()] = value
+
+    def pop(self, key: str, default: Any = None) -> Any:
+        return self.table.pop(key.encode(), default)
+
+    def items(self) -> list[tuple[str, bytes]]:
+        return [(k.decode(), v) for k, v in self.table.items() if v is not None]

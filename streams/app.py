@@ -19,7 +19,11 @@ from schemas.codec import register_faust_codecs
 from streams.transport import SCHEME
 from streams.transport import register as register_transport
 
-__all__ = ["Pipeline", "create_app", "faust_settings"]
+__all__ = ["LEG_UPDATES", "SHIPMENT_LEGS", "Pipeline", "create_app", "faust_settings"]
+
+#: Internal topics between the worker's agents (not a public contract).
+LEG_UPDATES = "lintas-leg-updates"
+SHIPMENT_LEGS = "lintas-shipment-legs"
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,14 @@ class Pipeline:
     network_nodes: Any
     shipment_views: Any
     dead_letters: Any
-    #: shipment id -> its EventSet, Avro-encoded (``streams.eventset``); changelog-backed.
-    shipment_event_sets: Any
+    leg_updates: Any
+    shipment_legs: Any
+    #: leg (partner:tracking_number) -> its EventSet (``streams.eventset``)
+    leg_event_sets: Any
+    #: leg -> LegState (``streams.messages``), for the linker; one partition
+    leg_states: Any
+    #: shipment id -> its assigned legs (``streams.assembler``)
+    shipment_states: Any
 
 
 def faust_settings(settings: Settings) -> dict[str, Any]:
@@ -66,6 +76,8 @@ def create_app(settings: Settings) -> Pipeline:
     register_transport()
     (settings.home / "worker").mkdir(parents=True, exist_ok=True)
     app = faust.App(settings.app_id, autodiscover=False, **faust_settings(settings))
+    raw: dict[str, Any] = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw",
+                           "value_serializer": "raw"}
     pipeline = Pipeline(
         app=app,
         raw_records=app.topic(
@@ -80,16 +92,17 @@ def create_app(settings: Settings) -> Pipeline:
             NETWORK_NODES, key_type=bytes, key_serializer="raw",
             value_serializer="lintas.NetworkNode",
         ),
-        shipment_views=app.topic(
-            SHIPMENTS, key_type=bytes, key_serializer="raw", value_serializer="lintas.ShipmentView"
-        ),
-        dead_letters=app.topic(
-            DLQ, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
-        ),
-        shipment_event_sets=app.Table(
-            "shipment-event-sets", default=None, key_type=bytes, value_type=bytes,
-            partitions=settings.topic_partitions,
-        ),
+        shipment_views=app.topic(SHIPMENTS, **raw),
+        dead_letters=app.topic(DLQ, **raw),
+        leg_updates=app.topic(LEG_UPDATES, partitions=1, internal=True, **raw),
+        shipment_legs=app.topic(SHIPMENT_LEGS, partitions=settings.topic_partitions,
+                                internal=True, **raw),
+        leg_event_sets=app.Table("leg-event-sets", default=None, key_type=bytes,
+                                 value_type=bytes, partitions=settings.topic_partitions),
+        leg_states=app.Table("leg-states", default=None, key_type=bytes, value_type=bytes,
+                             partitions=1),
+        shipment_states=app.Table("shipment-states", default=None, key_type=bytes,
+                                  value_type=bytes, partitions=settings.topic_partitions),
     )
     register_agents(pipeline)
     return pipeline

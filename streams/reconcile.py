@@ -112,8 +112,17 @@ def _current(timeline: list[Mapping[str, Any]]) -> Status:
     return _status((known or timeline)[-1])
 
 
-def reconcile(shipment_id: str, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """The ShipmentView record of ``shipment_id`` from its events (at least one)."""
+def reconcile(
+    shipment_id: str,
+    events: Iterable[Mapping[str, Any]],
+    *,
+    links: Mapping[str, tuple[str, float]] | None = None,
+) -> dict[str, Any]:
+    """The ShipmentView record of ``shipment_id`` from its events (at least one).
+
+    ``links`` gives, per leg (``partner:tracking_number``), how it was linked to the
+    shipment (``origin``, ``explicit`` or ``heuristic``) and with what confidence.
+    """
     timeline = ordered(events)
     if not timeline:
         raise ValueError(f"shipment {shipment_id} has no events")
@@ -122,11 +131,12 @@ def reconcile(shipment_id: str, events: Iterable[Mapping[str, Any]]) -> dict[str
     legs: dict[tuple[str, str], dict[str, Any]] = {}
     for event in timeline:
         leg = (event["partner"], event["tracking_number"])
+        method, confidence = (links or {}).get(f"{leg[0]}:{leg[1]}", ("origin", 1.0))
         legs.setdefault(leg, {
             "partner": leg[0],
             "tracking_number": leg[1],
-            "link_method": "origin",
-            "confidence": 1.0,
+            "link_method": method,
+            "confidence": confidence,
         })
     regions = [e.get("region_code") for e in timeline]
     destination = [

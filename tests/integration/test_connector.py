@@ -3,6 +3,8 @@ and a restart resumes from the cursor."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from pydantic import SecretStr
 
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def pos_sandbox():
-    entries = build_catalog(2024, rounds=2)
+    entries = build_catalog(uuid.uuid4().int % 1_000_000, rounds=2)
     server = serve_in_thread(create_app(entries=entries, credentials=PartnerCredentials(client_id="c", client_secret=SecretStr("s"))))
     yield server, entries
     server.stop()
@@ -45,7 +47,7 @@ def _connector(bootstrap: str, url: str, partition: dict, page_size: int = 7):
 def test_connector_produces_raw_records_and_resumes_from_its_cursor(kafka_bootstrap, pos_sandbox):
     server, entries = pos_sandbox
     ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
-    partition = {"feed": "tracking-changes", "test": "resume"}
+    partition = {"feed": "tracking-changes", "test": f"resume-{uuid.uuid4().hex}"}
     before = {r.key for r in read_topic(kafka_bootstrap, raw_topic("pos"))}
 
     connector, client, producer = _connector(kafka_bootstrap, server.url, partition)
@@ -77,7 +79,7 @@ def test_connector_produces_raw_records_and_resumes_from_its_cursor(kafka_bootst
 def test_cursor_is_not_moved_when_the_broker_did_not_acknowledge(kafka_bootstrap, pos_sandbox):
     server, entries = pos_sandbox
     ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
-    partition = {"feed": "tracking-changes", "test": "unacknowledged"}
+    partition = {"feed": "tracking-changes", "test": f"unacknowledged-{uuid.uuid4().hex}"}
     connector, client, producer = _connector(kafka_bootstrap, server.url, partition)
 
     from lintas.errors import BrokerError
