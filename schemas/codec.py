@@ -45,6 +45,7 @@ SCHEMA_FILES: dict[str, str] = {
     "NetworkNode": "network_node.avsc",
     "ShipmentView": "shipment_view.avsc",
     "DeadLetter": "dead_letter.avsc",
+    "ServicePoint": "service_point.avsc",
 }
 
 

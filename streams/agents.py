@@ -5,6 +5,8 @@
 ``link_legs``           leg updates -> which shipment each leg belongs to (one partition)
 ``assemble_shipments``  leg assignments -> each shipment's legs (table, keyed by shipment
                         id: the repartition) -> its reconciled view on lintas.shipments.v1
+``place_outlets``       network nodes -> repartitioned by regency
+``match_service_points`` a regency's outlets -> service points on lintas.service-points.v1
 
 Every agent runs with concurrency 1 (more can commit past an unprocessed message); scale
 by partitions.
@@ -21,6 +23,7 @@ from streams.eventset import EventSet, decode_event_set, encode_event_set
 from streams.linker import Linker
 from streams.messages import LegUpdate, decode_assignment, decode_update, encode_assignment, encode_update
 from streams.normalize import event_key, normalize_record
+from streams.outlets import OutletMatcher, region_key
 from streams.reconcile import preferred
 
 if TYPE_CHECKING:
@@ -106,6 +109,28 @@ def register_agents(p: Pipeline) -> None:
                 key=assignment.shipment_id.encode(),
                 value=view_codec.encode(view) if view is not None else None,
             )
+
+
+    node_codec = codec("NetworkNode")
+    point_codec = codec("ServicePoint")
+
+    @p.app.agent(p.network_nodes, name="place_outlets", concurrency=1)
+    async def place_outlets(stream: Any) -> None:
+        """Send each network node on, keyed by its regency."""
+        async for event in stream.events():
+            node = event.value
+            await p.outlets_by_region.send(key=region_key(node).encode(),
+                                           value=node_codec.encode(node))
+
+    @p.app.agent(p.outlets_by_region, name="match_service_points", concurrency=1)
+    async def match_service_points(stream: Any) -> None:
+        """Re-match the node's regency; send changed service points and tombstones."""
+        matcher = OutletMatcher(_BytesKeyed(p.region_outlets))
+        async for event in stream.events():
+            for spid, point in matcher.apply(node_codec.decode(event.value), event.message.offset):
+                await p.service_points.send(
+                    key=spid.encode(), value=point_codec.encode(point) if point else None
+                )
 
 
 class _BytesKeyed:

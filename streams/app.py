@@ -14,16 +14,24 @@ import faust
 from connectors.registry import PARTNERS
 from lintas.broker import bootstrap_servers
 from lintas.settings import Settings
-from lintas.topics import DLQ, NETWORK_NODES, SHIPMENT_EVENTS, SHIPMENTS, raw_topic
+from lintas.topics import (
+    DLQ,
+    NETWORK_NODES,
+    SERVICE_POINTS,
+    SHIPMENT_EVENTS,
+    SHIPMENTS,
+    raw_topic,
+)
 from schemas.codec import register_faust_codecs
 from streams.transport import SCHEME
 from streams.transport import register as register_transport
 
-__all__ = ["LEG_UPDATES", "SHIPMENT_LEGS", "Pipeline", "create_app", "faust_settings"]
+__all__ = ["LEG_UPDATES", "OUTLETS_BY_REGION", "SHIPMENT_LEGS", "Pipeline", "create_app", "faust_settings"]
 
 #: Internal topics between the worker's agents (not a public contract).
 LEG_UPDATES = "lintas-leg-updates"
 SHIPMENT_LEGS = "lintas-shipment-legs"
+OUTLETS_BY_REGION = "lintas-outlets-by-region"
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,10 @@ class Pipeline:
     leg_states: Any
     #: shipment id -> its assigned legs (``streams.assembler``)
     shipment_states: Any
+    outlets_by_region: Any
+    service_points: Any
+    #: regency code -> its outlets and service points (``streams.outlets``)
+    region_outlets: Any
 
 
 def faust_settings(settings: Settings) -> dict[str, Any]:
@@ -103,6 +115,11 @@ def create_app(settings: Settings) -> Pipeline:
                              partitions=1),
         shipment_states=app.Table("shipment-states", default=None, key_type=bytes,
                                   value_type=bytes, partitions=settings.topic_partitions),
+        outlets_by_region=app.topic(OUTLETS_BY_REGION, partitions=settings.topic_partitions,
+                                    internal=True, **raw),
+        service_points=app.topic(SERVICE_POINTS, **raw),
+        region_outlets=app.Table("region-outlets", default=None, key_type=bytes,
+                                 value_type=bytes, partitions=settings.topic_partitions),
     )
     register_agents(pipeline)
     return pipeline

@@ -22,8 +22,9 @@ import fastavro
 
 from schemas.codec import load_schema
 
-__all__ = ["LegAssignment", "LegState", "LegUpdate", "decode_assignment", "decode_state",
-           "decode_update", "encode_assignment", "encode_state", "encode_update"]
+__all__ = ["LegAssignment", "LegState", "LegUpdate", "decode_assignment", "decode_region",
+           "decode_state", "decode_update", "encode_assignment", "encode_region", "encode_state",
+           "encode_update"]
 
 
 @dataclass(slots=True)
@@ -127,3 +128,28 @@ def encode_state(state: LegState) -> bytes:
 def decode_state(data: bytes) -> LegState:
     r: Any = fastavro.schemaless_reader(io.BytesIO(data), _schemas()[2])
     return LegState(r["events"], r["offset"], r["shipment_id"], r["method"], r["confidence"])
+
+
+@cache
+def _region_schema() -> Any:
+    return fastavro.parse_schema({
+        "type": "record", "name": "RegionOutlets", "namespace": "id.lintas.internal",
+        "fields": [
+            {"name": "nodes", "type": {"type": "array", "items": load_schema("NetworkNode")}},
+            {"name": "points", "type": {"type": "map", "values": "string"},
+             "doc": "service point id -> digest of what was last sent"},
+            {"name": "offset", "type": "long", "default": -1},
+        ],
+    })
+
+
+def encode_region(nodes: list[dict[str, Any]], points: dict[str, str], offset: int) -> bytes:
+    return _encode(_region_schema(), {"nodes": nodes, "points": points, "offset": offset})
+
+
+def decode_region(data: bytes | None) -> tuple[dict[str, dict[str, Any]], dict[str, str], int]:
+    """(nodes by id, digests of the service points last sent, last offset) of one region."""
+    if not data:
+        return {}, {}, -1
+    r: Any = fastavro.schemaless_reader(io.BytesIO(data), _region_schema())
+    return {n["node_id"]: n for n in r["nodes"]}, dict(r["points"]), r["offset"]

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -25,6 +26,9 @@ __all__ = [
     "Base",
     "DeadLetterRow",
     "LegRow",
+    "NetworkNodeRow",
+    "ServicePointRow",
+    "ServicePointSourceRow",
     "ShipmentRow",
     "SinkOffset",
     "TimelineRow",
@@ -146,3 +150,58 @@ class SinkOffset(Base):
     topic: Mapped[str] = mapped_column(String(200), primary_key=True)
     partition: Mapped[int] = mapped_column(Integer, primary_key=True)
     next_offset: Mapped[int] = mapped_column(BigInteger)
+
+
+class NetworkNodeRow(Base):
+    """One outlet as one partner's network describes it."""
+
+    __tablename__ = "network_nodes"
+
+    node_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    partner: Mapped[str] = mapped_column(String(40), index=True)
+    source_id: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(Text)
+    postal_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    city: Mapped[str | None] = mapped_column(String(120))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ServicePointRow(Base):
+    """One physical outlet unified across partners."""
+
+    __tablename__ = "service_points"
+
+    service_point_id: Mapped[str] = mapped_column(String(220), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    region_name: Mapped[str | None] = mapped_column(String(120))
+    province_name: Mapped[str | None] = mapped_column(String(120))
+    postal_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ServicePointSourceRow(Base):
+    """A partner's record of a service point, with its match score."""
+
+    __tablename__ = "service_point_sources"
+
+    service_point_id: Mapped[str] = mapped_column(
+        String(220), ForeignKey("service_points.service_point_id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    node_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    partner: Mapped[str] = mapped_column(String(40), index=True)
+    source_id: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column(Float)

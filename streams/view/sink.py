@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lintas.errors import BrokerError, SchemaError
-from lintas.topics import DLQ, SHIPMENTS
+from lintas.topics import DLQ, NETWORK_NODES, SERVICE_POINTS, SHIPMENTS
 from schemas.codec import codec
 from streams import deadletters
 from streams.view.store import TopicPartitionKey, ViewStore
@@ -49,7 +49,7 @@ class ViewSink:
         *,
         group_id: str = SINK_GROUP,
         batch_size: int = 500,
-        topics: tuple[str, ...] = (SHIPMENTS, DLQ),
+        topics: tuple[str, ...] = (SHIPMENTS, DLQ, NETWORK_NODES, SERVICE_POINTS),
     ) -> None:
         self.store = store
         self.bootstrap = bootstrap
@@ -102,6 +102,9 @@ class ViewSink:
         views: dict[bytes, dict[str, Any]] = {}
         deleted: dict[bytes, str] = {}
         letters: list[dict[str, Any]] = []
+        nodes: dict[bytes, dict[str, Any]] = {}
+        points: dict[bytes, dict[str, Any]] = {}
+        gone_points: dict[bytes, str] = {}
         offsets: dict[TopicPartitionKey, int] = {}
         records = 0
         view_codec = codec("ShipmentView")
@@ -114,6 +117,9 @@ class ViewSink:
                         deadletters.decode(msg.headers or [], msg.key, msg.value,
                                            dlq_timestamp_ms=msg.timestamp)
                     )
+                    continue
+                if tp.topic in (NETWORK_NODES, SERVICE_POINTS):
+                    self._take_outlet(tp, msg, nodes, points, gone_points, letters)
                     continue
                 key = msg.key or b""
                 if msg.value is None:  # a tombstone: the shipment was removed
@@ -130,9 +136,31 @@ class ViewSink:
             views=views.values(),
             deleted=deleted.values(),
             dead_letters=letters,
+            nodes=nodes.values(),
+            points=points.values(),
+            deleted_points=gone_points.values(),
             offsets=offsets,
         )
         return BatchResult(len(views), len(deleted), len(letters), records)
+
+    def _take_outlet(self, tp: Any, msg: Any, nodes: dict[bytes, dict[str, Any]],
+                     points: dict[bytes, dict[str, Any]], gone: dict[bytes, str],
+                     letters: list[dict[str, Any]]) -> None:
+        key = msg.key or b""
+        if tp.topic == SERVICE_POINTS and msg.value is None:
+            points.pop(key, None)
+            gone[key] = key.decode("utf-8", "replace")
+            return
+        if msg.value is None:
+            return
+        try:
+            if tp.topic == NETWORK_NODES:
+                nodes[key] = codec("NetworkNode").decode(msg.value)
+            else:
+                points[key] = codec("ServicePoint").decode(msg.value)
+                gone.pop(key, None)
+        except SchemaError as exc:
+            letters.append(self._undecodable(tp, msg, exc))
 
     @staticmethod
     def _undecodable(tp: Any, msg: Any, exc: Exception) -> dict[str, Any]:

@@ -13,11 +13,23 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lintas.errors import ConfigurationError
 from streams.view.migrate import upgrade
-from streams.view.models import DeadLetterRow, LegRow, ShipmentRow, SinkOffset, TimelineRow
+from streams.view.models import (
+    DeadLetterRow,
+    LegRow,
+    NetworkNodeRow,
+    ServicePointRow,
+    ServicePointSourceRow,
+    ShipmentRow,
+    SinkOffset,
+    TimelineRow,
+)
 
 __all__ = ["TopicPartitionKey", "ViewStore", "open_store"]
 
 TopicPartitionKey = tuple[str, int]
+
+_NODE_COLUMNS = ("node_id", "partner", "source_id", "kind", "name", "address", "postal_code",
+                 "region_code", "city", "latitude", "longitude", "active", "updated_at")
 
 
 def _dialect_insert(connection: Connection, table: Any) -> Any:
@@ -120,6 +132,9 @@ class ViewStore:
         views: Iterable[Mapping[str, Any]] = (),
         deleted: Iterable[str] = (),
         dead_letters: Iterable[Mapping[str, Any]] = (),
+        nodes: Iterable[Mapping[str, Any]] = (),
+        points: Iterable[Mapping[str, Any]] = (),
+        deleted_points: Iterable[str] = (),
         offsets: Mapping[TopicPartitionKey, int],
         updated_at: datetime | None = None,
     ) -> None:
@@ -148,6 +163,9 @@ class ViewStore:
             if timeline:
                 conn.execute(insert(TimelineRow), timeline)
             _insert_new(conn, DeadLetterRow, list(dead_letters), ["dead_letter_id"])
+            _upsert(conn, NetworkNodeRow, [{k: n[k] for k in _NODE_COLUMNS} for n in nodes],
+                    ["node_id"])
+            self._apply_points(conn, list(points), list(deleted_points))
             _upsert(
                 conn,
                 SinkOffset,
@@ -157,6 +175,20 @@ class ViewStore:
                 ],
                 ["consumer", "topic", "partition"],
             )
+
+    @staticmethod
+    def _apply_points(conn: Connection, points: list[Mapping[str, Any]], deleted: list[str]) -> None:
+        ids = [p["service_point_id"] for p in points] + deleted
+        if not ids:
+            return
+        conn.execute(delete(ServicePointSourceRow).where(ServicePointSourceRow.service_point_id.in_(ids)))
+        if deleted:
+            conn.execute(delete(ServicePointRow).where(ServicePointRow.service_point_id.in_(deleted)))
+        _upsert(conn, ServicePointRow,
+                [{k: v for k, v in p.items() if k != "sources"} for p in points], ["service_point_id"])
+        sources = [{"service_point_id": p["service_point_id"], **s} for p in points for s in p["sources"]]
+        if sources:
+            conn.execute(insert(ServicePointSourceRow), sources)
 
     # -- the read side --------------------------------------------------------------
 

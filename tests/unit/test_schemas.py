@@ -48,6 +48,14 @@ SAMPLES = {
         "origin_region": "32.73", "destination_region": None, "anomalies": [],
         "first_event_at": NOW, "last_event_at": NOW, "event_count": 1,
     },
+    "ServicePoint": {
+        "service_point_id": "sp:jne:BDO-17", "name": "KCU BANDUNG", "kind": "regional_office",
+        "region_code": "32.73", "region_name": "Kota Bandung", "province_name": "Jawa Barat",
+        "postal_code": "40111", "latitude": -6.9175, "longitude": 107.6191, "active": True,
+        "sources": [{"node_id": "pos:40000", "partner": "pos", "source_id": "40000",
+                     "name": "KCU BANDUNG", "kind": "regional_office", "score": 1.0}],
+        "updated_at": NOW,
+    },
     "DeadLetter": {
         "dead_letter_id": "lintas.raw.pos:0:7", "partner": "pos", "stage": "normalize",
         "error_class": "PayloadError", "error_message": "pos: payload is not JSON",
