@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connectors.pos.network_scenarios import expected_nodes
 from connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
 from connectors.runtime.cursors import CursorStore
-from connectors.runtime.feed import ChangeFeedSource
+from connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
 from connectors.runtime.poll import PollingConnector
 from connectors.runtime.producer import RawProducer
 from connectors.sandbox import RunningServer, serve_in_thread
@@ -35,6 +36,9 @@ from streams.view.store import ViewStore, open_store
 __all__ = ["DemoSummary", "Progress", "run_demo", "missing_from_view"]
 
 Progress = Callable[[str], None]
+
+#: Distinct offices in the Pos sandbox's network (seed 1, which the sandbox serves).
+POS_OFFICES = expected_nodes(1)
 
 
 @dataclass
@@ -52,6 +56,8 @@ class DemoSummary:
     complete: bool
     missing: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
+    network_nodes: int = 0
+    service_points: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -131,6 +137,8 @@ def _summary(store: ViewStore, entries: list[Entry], started: float, bootstrap: 
         complete=not missing,
         missing=missing,
         partners=sorted({e.partner for e in entries}),
+        network_nodes=store.count_nodes(),
+        service_points=store.count_service_points(),
     )
 
 
@@ -153,6 +161,10 @@ def _pull_all(bootstrap: str, sandboxes: dict[str, tuple[RunningServer, list[Ent
                 connector.run(once=True)
                 produced += connector.stats.records
                 progress(f"{partner_id}: connector produced {connector.stats.records} raw records")
+                if hasattr(client, "network"):
+                    network = PollingConnector(NetworkFeedSource(client, source_partition={
+                        "feed": "network", "sandbox_seed": seed}), producer, cursors)
+                    network.run(once=True)
             finally:
                 client.close()
     finally:
@@ -208,7 +220,15 @@ def run_demo(
         _pull_all(bootstrap, sandboxes, seed, progress)
 
         deadline = time.monotonic() + timeout
-        missing = missing_from_view(store, every_entry)
+
+        def still_missing() -> list[str]:
+            out = missing_from_view(store, every_entry)
+            nodes = store.count_nodes("pos")
+            if "pos" in sandboxes and nodes < POS_OFFICES:
+                out.append(f"pos network: {nodes}/{POS_OFFICES} offices")
+            return out
+
+        missing = still_missing()
         while missing:
             for child in children:
                 if not child.alive():
@@ -220,7 +240,7 @@ def run_demo(
                 break
             progress(f"waiting for the view: {len(missing)} item(s) to go")
             time.sleep(0.5)
-            missing = missing_from_view(store, every_entry)
+            missing = still_missing()
         return _summary(store, every_entry, started, bootstrap, settings.view_url, missing)
     finally:
         for child in children:

@@ -15,7 +15,7 @@ from typing import Any
 
 from connectors.world import CITIES, places
 
-__all__ = ["NetworkPage", "build_network"]
+__all__ = ["NetworkPage", "build_network", "expected_nodes"]
 
 _KCU_CODES = {"BANDUNG": "40000", "JAKARTA PUSAT": "10000", "SURABAYA": "60000",
               "SEMARANG": "50000", "YOGYAKARTA": "55000", "BOGOR": "16100", "MEDAN": "20000",
@@ -86,3 +86,8 @@ def build_network(seed: int, page_size: int = 20) -> list[NetworkPage]:
         body = {"data": chunk, "next": str(nxt), "has_more": nxt < len(rows)}
         pages.append(NetworkPage(json.dumps(body).encode(), distinct, bad))
     return pages
+
+
+def expected_nodes(seed: int) -> int:
+    """How many distinct offices the network of ``seed`` lists (valid rows only)."""
+    return sum(page.nodes for page in build_network(seed))

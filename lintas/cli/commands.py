@@ -8,7 +8,7 @@ __all__ = ["register"]
 
 
 def register(cli: click.Group) -> None:
-    from lintas.cli import demo, ingest, kafka, pipeline, sandbox, topics, view
+    from lintas.cli import demo, ingest, kafka, lag, pipeline, sandbox, topics, view
 
     cli.add_command(kafka.kafka)
     cli.add_command(topics.topics)
@@ -18,6 +18,8 @@ def register(cli: click.Group) -> None:
     cli.add_command(pipeline.sink)
     cli.add_command(pipeline.connect)
     cli.add_command(view.shipment)
+    cli.add_command(view.replay)
     cli.add_command(sandbox.sandbox)
     cli.add_command(demo.demo)
     cli.add_command(ingest.ingest)
+    cli.add_command(lag.lag)

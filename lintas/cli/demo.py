@@ -29,10 +29,11 @@ def demo(seed: int | None, rounds: int, timeout: float, as_json: bool) -> None:
     if as_json:
         print_json(summary.as_dict())
     else:
-        table = Table("records emitted", "shipments", "events", "dead letters", "not found", "seconds",
-                      title="lintas demo")
+        table = Table("records emitted", "shipments", "events", "dead letters", "not found",
+                      "outlets", "service points", "seconds", title="lintas demo")
         table.add_row(str(summary.records), str(summary.shipments), str(summary.events),
-                      str(summary.dead_letters), str(summary.not_found), f"{summary.seconds:.1f}")
+                      str(summary.dead_letters), str(summary.not_found), str(summary.network_nodes),
+                      str(summary.service_points), f"{summary.seconds:.1f}")
         console.print(table)
         console.print(f"view: {summary.view_url}   broker: {summary.bootstrap}")
     if not summary.complete:

@@ -10,7 +10,7 @@ from lintas.cli.output import console, print_json
 from lintas.errors import LintasError
 from lintas.settings import get_settings
 
-__all__ = ["shipment"]
+__all__ = ["replay", "shipment"]
 
 
 class NotFoundError(LintasError):
@@ -58,3 +58,40 @@ def shipment(tracking_number: str, partner: str | None, as_json: bool) -> None:
             entry["location_name"] or "",
         )
     console.print(table)
+
+
+@click.command()
+@click.option("--database", "database_url", default=None,
+              help="Where to build the view (default: a new SQLite file under LINTAS_HOME).")
+@click.option("--partner", "partners", multiple=True, help="Only these partners (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -> None:
+    """Rebuild the view from the raw topics alone, with the same steps the agents run."""
+    from datetime import datetime, timezone
+
+    from connectors.registry import PARTNERS, get_partner
+    from lintas.broker import bootstrap_servers
+    from streams.replay import replay as run_replay
+    from streams.view.store import open_store
+
+    settings = get_settings()
+    for partner in partners:
+        get_partner(partner)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    url = database_url or f"sqlite:///{settings.home / f'replay-{stamp}.db'}"
+    store = open_store(url)
+    try:
+        with console.status("replaying…") as status:
+            result = run_replay(bootstrap_servers(settings), store, partners or sorted(PARTNERS),
+                                progress=status.update)
+    finally:
+        store.close()
+    summary = {**result.__dict__, "database_url": url}
+    if as_json:
+        print_json(summary)
+        return
+    table = Table("raw records", "events", "shipments", "dead letters", "network nodes", title="replay")
+    table.add_row(str(result.raw_records), str(result.events), str(result.shipments),
+                  str(result.dead_letters), str(result.network_nodes))
+    console.print(table)
+    console.print(f"view rebuilt in {url}")

@@ -1,21 +1,23 @@
 """Operations: consumer lag in messages and seconds, trends, time to clear and verdicts.
 
-``LagCollector`` reads the broker; ``estimates`` and ``verdicts`` are the pure rules it
-applies (see docs/lag.md).
+The pure rules are importable from here; the collector that reads the broker lives in
+:mod:`streams.ops.lag` (``from streams.ops.lag import LagCollector``), so that importing the
+rules does not load kafka-python. docs/lag.md describes both for ops engineers.
 """
 
 from streams.ops.estimates import LogEndSample, committed_time, lag_slope, lag_trend, time_to_clear
-from streams.ops.lag import DEFAULT_WINDOW, GroupLag, LagCollector, LagReport, PartitionLag
-from streams.ops.verdicts import Observation, Verdict, group_verdict, partition_verdict
+from streams.ops.verdicts import (
+    DEFAULT_WINDOW,
+    Observation,
+    Verdict,
+    group_verdict,
+    partition_verdict,
+)
 
 __all__ = [
     "DEFAULT_WINDOW",
-    "GroupLag",
-    "LagCollector",
-    "LagReport",
     "LogEndSample",
     "Observation",
-    "PartitionLag",
     "Verdict",
     "committed_time",
     "group_verdict",

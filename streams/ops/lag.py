@@ -28,12 +28,16 @@ from streams.ops.estimates import (
 )
 from streams.ops.history import LagHistory
 from streams.ops.offsets import BrokerOffsets, OffsetReader, RecordTime, TopicPartition
-from streams.ops.verdicts import Observation, Verdict, group_verdict, partition_verdict, window_of
+from streams.ops.verdicts import (
+    DEFAULT_WINDOW,
+    Observation,
+    Verdict,
+    group_verdict,
+    partition_verdict,
+    window_of,
+)
 
 __all__ = ["DEFAULT_WINDOW", "GroupLag", "LagCollector", "LagReport", "PartitionLag"]
-
-DEFAULT_WINDOW = 120.0
-"""Seconds of observations a verdict looks at (``lintas lag --window``)."""
 
 LagSecondsSource = Literal["record", "interpolated", "extrapolated", "caught-up"]
 

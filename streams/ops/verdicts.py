@@ -33,6 +33,7 @@ from itertools import pairwise
 from streams.ops.estimates import lag_trend
 
 __all__ = [
+    "DEFAULT_WINDOW",
     "Observation",
     "Verdict",
     "group_verdict",
@@ -40,6 +41,9 @@ __all__ = [
     "partition_verdict",
     "window_of",
 ]
+
+DEFAULT_WINDOW = 120.0
+"""Seconds of observations a verdict looks at unless told otherwise (``lintas lag --window``)."""
 
 
 class Verdict(IntEnum):

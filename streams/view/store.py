@@ -240,6 +240,17 @@ class ViewStore:
                 query = query.where(ShipmentRow.shipment_id.in_(list(shipment_ids)))
             return int(conn.scalar(query) or 0)
 
+    def count_nodes(self, partner: str | None = None) -> int:
+        with self.engine.connect() as conn:
+            query = select(func.count()).select_from(NetworkNodeRow)
+            if partner:
+                query = query.where(NetworkNodeRow.partner == partner)
+            return int(conn.scalar(query) or 0)
+
+    def count_service_points(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(ServicePointRow)) or 0)
+
     def timeline_counts(self, shipment_ids: Iterable[str]) -> dict[str, int]:
         """Number of distinct events per shipment."""
         with self.engine.connect() as conn:
