@@ -8,7 +8,7 @@ __all__ = ["register"]
 
 
 def register(cli: click.Group) -> None:
-    from lintas.cli import demo, ingest, kafka, lag, pipeline, sandbox, topics, view
+    from lintas.cli import demo, dlq, ingest, kafka, lag, pipeline, sandbox, topics, view
 
     cli.add_command(kafka.kafka)
     cli.add_command(topics.topics)
@@ -23,3 +23,4 @@ def register(cli: click.Group) -> None:
     cli.add_command(demo.demo)
     cli.add_command(ingest.ingest)
     cli.add_command(lag.lag)
+    cli.add_command(dlq.dlq)

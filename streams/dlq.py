@@ -1,0 +1,108 @@
+"""Dead letters on ``lintas.dlq.v1``: reading, filtering, and replaying them after a fix.
+
+A replay re-sends a dead letter's original bytes to the topic it came from (its
+``lintas.error.topic`` header), where the normalize agent takes it again. Which dead
+letters were replayed is remembered in ``lintas.connect-offsets`` (key
+``["lintas-dlq-replay", {"dead_letter_id": …}]``), so replaying twice sends nothing the
+second time; and since the pipeline dedupes by event id, even a forced second replay
+leaves the view as it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from connectors.runtime.cursors import CursorStore
+from connectors.runtime.producer import RawProducer
+from lintas.admin import read_all
+from lintas.topics import DLQ
+from streams.deadletters import decode
+
+__all__ = ["DeadLetterRecord", "ReplayOutcome", "read_dead_letters", "replay_dead_letters", "summarize"]
+
+REPLAY_CONNECTOR = "lintas-dlq-replay"
+
+
+@dataclass(frozen=True)
+class DeadLetterRecord:
+    """One record of the DLQ: where it sits and what it says."""
+
+    dlq_partition: int
+    dlq_offset: int
+    letter: dict[str, Any]  # the DeadLetter record (schemas/dead_letter.avsc)
+
+    @property
+    def id(self) -> str:
+        return str(self.letter["dead_letter_id"])
+
+
+def read_dead_letters(
+    bootstrap: str, *, partner: str | None = None, reason: str | None = None,
+    stage: str | None = None,
+) -> list[DeadLetterRecord]:
+    """Every dead letter, oldest first, filtered by partner, reason (error class) and stage.
+    The same failure reported twice (at-least-once) appears once."""
+    out: dict[str, DeadLetterRecord] = {}
+    for message in sorted(read_all(bootstrap, DLQ), key=lambda m: (m.timestamp, m.partition, m.offset)):
+        letter = decode(message.headers or [], message.key, message.value,
+                        dlq_timestamp_ms=message.timestamp)
+        if partner and letter["partner"] != partner:
+            continue
+        if reason and letter["error_class"] != reason:
+            continue
+        if stage and letter["stage"] != stage:
+            continue
+        out.setdefault(letter["dead_letter_id"], DeadLetterRecord(message.partition, message.offset, letter))
+    return list(out.values())
+
+
+def summarize(records: Iterable[DeadLetterRecord]) -> list[tuple[str, str, str, int]]:
+    """(partner, stage, reason, count), most frequent first."""
+    counts = Counter((r.letter["partner"] or "-", r.letter["stage"], r.letter["error_class"])
+                     for r in records)
+    return [(p, s, c, n) for (p, s, c), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    replayed: list[str]
+    already: list[str]
+    not_replayable: list[str]
+
+
+def replay_dead_letters(bootstrap: str, records: Iterable[DeadLetterRecord], *,
+                        again: bool = False) -> ReplayOutcome:
+    """Send each dead letter's original bytes back to its source topic (once, unless
+    ``again``); return what was done."""
+    producer = RawProducer(bootstrap, client_id="lintas-dlq-replay")
+    cursors = CursorStore(bootstrap, producer)
+    cursors.load()
+    replayed, already, impossible = [], [], []
+    sent: set[tuple[Any, ...]] = set()
+    try:
+        for record in records:
+            letter = record.letter
+            source = letter["source_topic"]
+            if not source or not letter["payload"]:
+                impossible.append(record.id)
+                continue
+            partition = {"dead_letter_id": record.id}
+            if not again and cursors.get(REPLAY_CONNECTOR, partition):
+                already.append(record.id)
+                continue
+            origin = (source, letter["source_partition"], letter["source_offset"])
+            if origin not in sent:  # several bad rows of one record: send the record once
+                producer.send_bytes(source, letter["key"], letter["payload"])
+                producer.flush()
+                sent.add(origin)
+            cursors.put(REPLAY_CONNECTOR, partition,
+                        {"replayed_at": datetime.now(timezone.utc).isoformat(),
+                         "dlq_partition": record.dlq_partition, "dlq_offset": record.dlq_offset})
+            replayed.append(record.id)
+    finally:
+        producer.close()
+    return ReplayOutcome(replayed, already, impossible)
