@@ -53,6 +53,8 @@ class Partner:
     sandbox: Callable[[list[Entry], PartnerCredentials], Any] | None = None
     #: (payload, updated_at=) -> NetworkResult, for payloads of kind ``network``
     parse_network: Callable[..., NetworkResult] | None = None
+    #: (entries, ingest_url, secret) -> HTTP statuses: a push partner's webhook sender
+    deliver: Callable[..., list[int]] | None = None
 
     def parse(self, payload: bytes | str | dict[str, Any], **kwargs: Any) -> ParseResult:
         return self.parse_tracking(payload, **kwargs)
@@ -72,7 +74,50 @@ def _pos() -> Partner:
     )
 
 
-PARTNERS: dict[str, Partner] = {p.id: p for p in (_pos(),)}
+def _pulled(partner_id: str, name: str, client_name: str) -> Partner:
+    """A pull partner whose package follows docs/adding-a-partner.md."""
+    from importlib import import_module
+
+    package = import_module(f"connectors.{partner_id}")
+    client = getattr(import_module(f"connectors.{partner_id}.client"), client_name)
+    create_app = import_module(f"connectors.{partner_id}.sandbox").create_app
+    catalog = import_module(f"connectors.{partner_id}.scenarios").build_catalog
+    return Partner(
+        partner_id, name, "pull", package.parse_tracking, package.STATUSES,
+        client=client, catalog=catalog,
+        sandbox=lambda entries, creds: create_app(entries=entries, credentials=creds),
+    )
+
+
+def _push_and_file() -> tuple[Partner, ...]:
+    from connectors import idexpress, ninja, standard
+    from connectors.idexpress import sandbox as idexpress_sandbox
+    from connectors.idexpress import scenarios as idexpress_scenarios
+    from connectors.ninja import sandbox as ninja_sandbox
+    from connectors.ninja import scenarios as ninja_scenarios
+    from connectors.standard import scenarios as standard_scenarios
+
+    return (
+        Partner("ninja", "Ninja Xpress", "push", ninja.parse_tracking, ninja.STATUSES,
+                catalog=ninja_scenarios.build_catalog, deliver=ninja_sandbox.deliver),
+        Partner("idexpress", "ID Express", "push", idexpress.parse_tracking, idexpress.STATUSES,
+                catalog=idexpress_scenarios.build_catalog, deliver=idexpress_sandbox.deliver),
+        Partner("standard", "Standard format (ASPERINDO members)", "file",
+                standard.parse_tracking, standard.STATUSES, catalog=standard_scenarios.build_catalog),
+    )
+
+
+PARTNERS: dict[str, Partner] = {
+    p.id: p
+    for p in (
+        _pos(),
+        _pulled("anteraja", "AnterAja", "AnterajaClient"),
+        _pulled("lion", "Lion Parcel", "LionClient"),
+        _pulled("tiki", "TIKI", "TikiClient"),
+        _pulled("sap", "SAP Express", "SapClient"),
+        *_push_and_file(),
+    )
+}
 
 
 def get_partner(partner_id: str) -> Partner:

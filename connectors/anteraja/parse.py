@@ -1,0 +1,167 @@
+"""Pure parsing of AnterAja tracking payloads into canonical events.
+
+Body: ``{"status": 200, "info": "OK", "content": {"waybill_no", "history": [...],
+"order": {..., "receiver": {..., "postcode"}}}}``, history newest first. A history item
+is ``{tracking_code, hub_name, message, timestamp}``: ``tracking_code`` an integer (some
+versions send it as text), ``message`` an object keyed by language (``{"id": ..., "en":
+...}``; older versions send plain text), ``timestamp`` UTC with milliseconds
+(``2021-04-06T10:45:03.949+0000``). Not found is HTTP 200 with ``history: null`` and
+``order: null``.
+
+The receiver's postcode locates the events at the receiver's door; the timestamps need no
+location, they carry their offset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.anteraja.statuses import STATUSES
+from connectors.common import load_json, parse_time, text
+from connectors.masking import mask_name, mask_text
+from connectors.model import Event, ParseResult, Problem
+from connectors.regions import regency_for_postal_code
+from connectors.timezones import localize
+from connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.errors import PayloadError
+from schemas.statuses import Status
+
+__all__ = ["PARTNER", "parse_tracking"]
+
+PARTNER = "anteraja"
+_TIME_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M:%S%z",
+)
+_LANGUAGES = ("id", "en")
+# Events that happen at the receiver's address, which the receiver's postcode locates.
+_AT_RECEIVER = {Status.OUT_FOR_DELIVERY, Status.DELIVERY_FAILED, Status.DELIVERED}
+
+
+def _printable(value: Any, limit: int = 40) -> str:
+    """``value`` as one short line of text, for error messages."""
+    return str(value).encode("unicode_escape").decode("ascii")[:limit]
+
+
+def _keys(mapping: dict[Any, Any]) -> str:
+    return ", ".join(sorted(_printable(k) for k in mapping)[:6]) or "none"
+
+
+def _content(body: Any) -> tuple[dict[str, Any], bool]:
+    """(content, not_found) of an AnterAja body; PayloadError for anything else."""
+    if not isinstance(body, dict):
+        raise PayloadError(
+            f"{PARTNER}: not an AnterAja tracking payload: expected a JSON object, "
+            f"got {type(body).__name__}"
+        )
+    if "content" not in body or "status" not in body:
+        raise PayloadError(
+            f"{PARTNER}: not an AnterAja tracking payload: expected 'status' and 'content' "
+            f"at the top level, found keys: {_keys(body)}"
+        )
+    status = text(body["status"])
+    if status != "200":
+        info = _printable(text(body.get("info")) or "no info", 80)
+        raise PayloadError(f"{PARTNER}: the API answered status {_printable(status)}: {info}")
+    content = body["content"]
+    if content is None:
+        return {}, True
+    if not isinstance(content, dict):
+        raise PayloadError(f"{PARTNER}: 'content' is a {type(content).__name__}, not an object")
+    if "history" not in content:
+        raise PayloadError(f"{PARTNER}: 'content' holds no 'history', found keys: {_keys(content)}")
+    history = content["history"]
+    if history is None:
+        return content, True
+    if not isinstance(history, list):
+        raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
+    return content, not history
+
+
+def _messages(value: Any) -> tuple[str, str | None]:
+    """(message in Indonesian or the first language there is, English when that is another)."""
+    if isinstance(value, dict):
+        by_language = {str(k).lower(): text(v) for k, v in value.items()}
+        ordered = [by_language.get(lang) for lang in _LANGUAGES]
+        ordered += [v for k, v in by_language.items() if k not in _LANGUAGES]
+        found = [m for m in ordered if m]
+        if not found:
+            return "", None
+        english = by_language.get("en")
+        return found[0], english if english and english != found[0] else None
+    return text(value) or "", None
+
+
+def _code(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    code = text(value)
+    if code is None:
+        raise ValueError("event has no tracking_code")
+    return " ".join(code.upper().split())
+
+
+def _receiver(content: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(receiver name, receiver postcode) from ``order.receiver``."""
+    order = content.get("order")
+    receiver = order.get("receiver") if isinstance(order, dict) else None
+    if not isinstance(receiver, dict):
+        return None, None
+    postcode = text(receiver.get("postcode"))
+    if postcode and postcode.isdigit() and len(postcode) < 5:
+        postcode = postcode.zfill(5)
+    valid = postcode if postcode and postcode.isdigit() and len(postcode) == 5 else None
+    return text(receiver.get("name")), valid
+
+
+def _event(row: Any, index: int, content: dict[str, Any], number: str) -> Event:
+    if not isinstance(row, dict):
+        raise ValueError(f"event is a {type(row).__name__}, not an object")
+    code = _code(row.get("tracking_code"))
+    local_text = text(row.get("timestamp")) or ""
+    moment = parse_time(local_text, _TIME_FORMATS)  # every format demands an offset
+    message, english = _messages(row.get("message"))
+    status = STATUSES.lookup(code, f"{message} | {english}" if english else message)
+    name, postcode = _receiver(content)
+    at_receiver = status in _AT_RECEIVER
+    postal_code = postcode if at_receiver else None
+    return Event(
+        partner=PARTNER,
+        tracking_number=number,
+        status=status,
+        raw_status=code,
+        raw_text=mask_text(" ".join(message.split())),
+        time=localize(moment, local_text),
+        location_name=text(row.get("hub_name")),
+        postal_code=postal_code,
+        region_code=regency_for_postal_code(postal_code),
+        detail=mask_text(" ".join(english.split())) if english else None,
+        receiver=mask_name(name) if name and status is Status.DELIVERED else None,
+        sequence=index,
+        tracking_number_flags=tuple(check_tracking_number(PARTNER, number)),
+    )
+
+
+def parse_tracking(
+    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
+) -> ParseResult:
+    """Canonical events of one AnterAja tracking payload.
+
+    Raises :class:`PayloadError` when the payload is not an AnterAja tracking body at all; a
+    bad history item becomes a :class:`Problem` and the other items still count.
+    """
+    content, not_found = _content(load_json(payload, PARTNER))
+    result = ParseResult(not_found=not_found)
+    if not_found:
+        return result
+    number = normalize_tracking_number(text(content.get("waybill_no")) or request_key or "")
+    for index, row in enumerate(content["history"]):
+        try:
+            if not number:
+                raise ValueError("payload has no waybill_no")
+            result.events.append(_event(row, index, content, number))
+        except (ValueError, OverflowError) as exc:
+            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    return result

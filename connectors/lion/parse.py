@@ -1,0 +1,149 @@
+"""Pure parsing of Lion Parcel tracking payloads into canonical events.
+
+Body: ``{"stt": {"stt_no", "origin", "destination", ...}, "history": [row, ...]}``, history
+newest first. A row is ``{date, desc, location}``: ``date`` naive local time
+(``YYYY-MM-DD HH:mm:ss``), ``desc`` the step as an Indonesian sentence ending in the city
+(``PAKET TELAH SAMPAI DI (KONSOLIDATOR ASAL), JOGJAKARTA``), ``location`` the three-letter
+city code (``JOG``) whose zone decides the time. Not found is HTTP 200 with ``stt: null``
+and ``history`` null or empty.
+
+A hand-over to another carrier for the last mile reads ``PAKET AKAN DIKIRIMKAN OLEH (PT
+POS. ), PALEMBANG``; the event then refers to that carrier (without its barcode, which
+Lion does not send).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from connectors.common import load_json, parse_time, text
+from connectors.lion.statuses import STATUSES
+from connectors.masking import mask_name, mask_text
+from connectors.model import Event, ParseResult, Problem, Reference
+from connectors.statuses import normalize_code
+from connectors.timezones import CITY_CODES, CityCode, localize
+from connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.errors import PayloadError
+from schemas.statuses import Status
+
+__all__ = ["PARTNER", "parse_tracking"]
+
+PARTNER = "lion"
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+
+#: City codes Lion uses that :data:`connectors.timezones.CITY_CODES` does not list yet.
+LOCAL_CITY_CODES: dict[str, CityCode] = {
+    c.code: c
+    for c in (
+        CityCode("LBJ", "Kabupaten Manggarai Barat", "53.15"),
+        CityCode("BWX", "Kabupaten Banyuwangi", "35.10"),
+        CityCode("TJQ", "Kabupaten Belitung", "19.02"),
+    )
+}
+
+# Carriers Lion hands parcels over to, as named inside "DIKIRIMKAN OLEH (...)".
+_CARRIERS = {"PT POS": "pos", "POS": "pos", "POS INDONESIA": "pos", "PT POS INDONESIA": "pos"}
+_HANDOVER = re.compile(r"DIKIRIMKAN\s+OLEH\s*\(([^)]*)\)", re.IGNORECASE)
+_RECEIVER = re.compile(r"DITERIMA\s+OLEH\s+([A-Z][A-Z.' ]*?)\s*(?:\(|,|\d|$)", re.IGNORECASE)
+
+
+def _printable(value: Any, limit: int = 40) -> str:
+    """``value`` as one short line of text, for error messages."""
+    return str(value).encode("unicode_escape").decode("ascii")[:limit]
+
+
+def _history(body: Any) -> tuple[list[Any], dict[str, Any], bool]:
+    """(rows, stt summary, not_found) of a Lion body; PayloadError for anything else."""
+    if not isinstance(body, dict):
+        raise PayloadError(
+            f"{PARTNER}: not a Lion Parcel tracking payload: expected a JSON object, "
+            f"got {type(body).__name__}"
+        )
+    if "history" not in body or "stt" not in body:
+        keys = ", ".join(sorted(_printable(k) for k in body)[:6]) or "none"
+        raise PayloadError(
+            f"{PARTNER}: not a Lion Parcel tracking payload: expected 'stt' and 'history' "
+            f"at the top level, found keys: {keys}"
+        )
+    stt, history = body["stt"], body["history"]
+    if stt is not None and not isinstance(stt, dict):
+        raise PayloadError(f"{PARTNER}: 'stt' is a {type(stt).__name__}, not an object")
+    if history is not None and not isinstance(history, list):
+        raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
+    if stt is None or not history:
+        return [], stt or {}, True
+    return history, stt, False
+
+
+def _city(code: str | None) -> CityCode | None:
+    if not code:
+        return None
+    key = code[:3]
+    return CITY_CODES.get(key) or LOCAL_CITY_CODES.get(key)
+
+
+def _references(desc: str) -> tuple[Reference, ...]:
+    match = _HANDOVER.search(desc)
+    if not match:
+        return ()
+    carrier = " ".join(re.sub(r"[^A-Z ]", " ", match.group(1).upper()).split())
+    partner = _CARRIERS.get(carrier)
+    return (Reference("handover_to", partner, None),) if partner else ()
+
+
+def _event(row: Any, index: int, number: str) -> Event:
+    if not isinstance(row, dict):
+        raise ValueError(f"event is a {type(row).__name__}, not an object")
+    desc = text(row.get("desc"))
+    if desc is None:
+        raise ValueError("event has no desc")
+    desc = " ".join(desc.split())
+    local_text = text(row.get("date")) or ""
+    moment = parse_time(local_text, _TIME_FORMATS)
+    code = (text(row.get("location")) or "").upper() or None
+    city = _city(code)
+    masked = mask_text(desc)
+    raw_status = normalize_code(masked)
+    status = STATUSES.lookup(raw_status)
+    receiver = None
+    if status is Status.DELIVERED:
+        found = _RECEIVER.search(desc)
+        receiver = mask_name(found.group(1)) if found and found.group(1).strip() else None
+    place = desc.rsplit(",", 1)[1].strip() if "," in desc else None
+    return Event(
+        partner=PARTNER,
+        tracking_number=number,
+        status=status,
+        raw_status=raw_status,
+        raw_text=masked,
+        time=localize(moment, local_text, region_code=city.region_code if city else None),
+        location_name=place or (city.name if city else None),
+        location_code=code,
+        region_code=city.region_code if city else None,
+        receiver=receiver,
+        references=_references(desc),
+        sequence=index,
+        tracking_number_flags=tuple(check_tracking_number(PARTNER, number)),
+    )
+
+
+def parse_tracking(
+    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
+) -> ParseResult:
+    """Canonical events of one Lion Parcel tracking payload.
+
+    Raises :class:`PayloadError` when the payload is not a Lion tracking body at all; a bad
+    history row becomes a :class:`Problem` and the other rows still count.
+    """
+    rows, stt, not_found = _history(load_json(payload, PARTNER))
+    result = ParseResult(not_found=not_found)
+    number = normalize_tracking_number(text(stt.get("stt_no")) or request_key or "")
+    for index, row in enumerate(rows):
+        try:
+            if not number:
+                raise ValueError("payload has no stt_no")
+            result.events.append(_event(row, index, number))
+        except (ValueError, OverflowError) as exc:
+            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    return result

@@ -1,0 +1,137 @@
+"""Pure parsing of one Ninja Xpress webhook into one canonical event.
+
+Ninja sends one webhook per status change::
+
+    {"id": "...", "tracking_id": "NLIDAP...", "status": "On Vehicle for Delivery",
+     "previous_status": "Arrived at Transit Hub", "timestamp": "2025-06-01T10:00:00+0800",
+     "shipper_ref_no": "SO-...", "comments": "...",
+     "pod": {"type": "RECIPIENT", "name": "...", "contact": "...", ...}}
+
+``timestamp`` carries Ninja's own offset (``+0800``) even for Indonesian parcels; the
+offset is kept as sent (``explicit``). A timestamp without an offset is refused: Ninja's
+clock is not Indonesian, so no Indonesian zone may be assumed for it.
+
+``pod.name`` and ``pod.contact`` are personal data: the name becomes the masked
+``receiver`` and is masked wherever the comments repeat it; the contact never leaves the
+raw topic. ``shipper_ref_no`` is the shipper's order reference.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from connectors.common import load_json, text
+from connectors.masking import mask_name, mask_text
+from connectors.model import Event, ParseResult, Problem, Reference
+from connectors.ninja.statuses import STATUSES
+from connectors.statuses import normalize_code
+from connectors.timezones import localize
+from connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.errors import PayloadError
+
+__all__ = ["PARTNER", "parse_tracking"]
+
+PARTNER = "ninja"
+_REQUIRED = ("tracking_id", "status")
+_TIME_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S.%f%z",
+)
+
+
+def _webhook(body: Any) -> dict[str, Any]:
+    """The webhook object; PayloadError when ``body`` is not a Ninja webhook at all."""
+    if not isinstance(body, dict):
+        raise PayloadError(
+            f"{PARTNER}: not a Ninja Xpress webhook: expected one JSON object, "
+            f"got {type(body).__name__}"
+        )
+    if not all(key in body for key in _REQUIRED):
+        keys = ", ".join(sorted(map(str, body))[:6]) or "none"
+        raise PayloadError(
+            f"{PARTNER}: not a Ninja Xpress webhook: expected 'tracking_id' and 'status', "
+            f"found keys: {keys}"
+        )
+    return body
+
+
+def _timestamp(value: Any) -> tuple[datetime, str]:
+    """(aware moment, text as sent); ValueError when unreadable or without an offset."""
+    raw = text(value)
+    if raw is None:
+        raise ValueError("timestamp is missing")
+    for fmt in _TIME_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt), raw  # noqa: DTZ007 - every format has %z
+        except ValueError:
+            continue
+    raise ValueError(f"timestamp {raw!r} is not ISO 8601 with a UTC offset")
+
+
+def _scrub(value: str, name: str | None, contact: str | None) -> str:
+    """``value`` with the POD name masked and the POD contact removed, then masked."""
+    if name:
+        masked = mask_name(name)
+        pattern = r"(?<!\w)" + re.escape(" ".join(name.split())) + r"(?!\w)"
+        value = re.sub(pattern, lambda _: masked, value, flags=re.IGNORECASE)
+    if contact:
+        digits = re.sub(r"\D", "", contact)
+        if len(digits) >= 6:
+            loose = r"[\s.-]?".join(digits)
+            value = re.sub(loose, lambda m: "*" * len(m.group(0)), value)
+        value = value.replace(contact, "*" * len(contact))
+    return mask_text(value)
+
+
+def _event(body: dict[str, Any], request_key: str | None) -> Event:
+    number = text(body.get("tracking_id")) or request_key
+    if not number:
+        raise ValueError("webhook has no tracking_id")
+    tracking_number = normalize_tracking_number(number)
+    status_text = text(body.get("status"))
+    if status_text is None:
+        raise ValueError("webhook has no status")
+    moment, local_text = _timestamp(body.get("timestamp"))
+    raw_pod = body.get("pod")
+    pod: dict[str, Any] = raw_pod if isinstance(raw_pod, dict) else {}
+    name = text(pod.get("name"))
+    contact = text(pod.get("contact"))
+    pod_type = text(pod.get("type"))
+    comments = text(body.get("comments"))
+    parts = [_scrub(" ".join(comments.split()), name, contact) if comments else None,
+             f"POD {pod_type.upper()}" if pod_type else None]
+    order = text(body.get("shipper_ref_no"))
+    return Event(
+        partner=PARTNER,
+        tracking_number=tracking_number,
+        status=STATUSES.lookup(status_text),
+        raw_status=normalize_code(status_text),
+        raw_text=mask_text(" ".join(status_text.split())),
+        time=localize(moment, local_text),
+        detail="; ".join(p for p in parts if p) or None,
+        receiver=mask_name(name) if name else None,
+        references=(Reference("order_id", None, order),) if order else (),
+        sequence=0,
+        tracking_number_flags=tuple(check_tracking_number(PARTNER, tracking_number)),
+    )
+
+
+def parse_tracking(
+    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
+) -> ParseResult:
+    """The canonical event of one Ninja Xpress webhook body.
+
+    Raises :class:`PayloadError` when the body is not a Ninja webhook at all; a webhook
+    whose fields cannot be read becomes a :class:`Problem` (row 0) and no event.
+    """
+    body = _webhook(load_json(payload, PARTNER))
+    result = ParseResult()
+    try:
+        result.events.append(_event(body, request_key))
+    except ValueError as exc:
+        result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row 0: {exc}", 0))
+    return result

@@ -1,0 +1,129 @@
+"""Pure parsing of SAP Express tracking payloads into canonical events.
+
+Body: a JSON array of rows, oldest first, ``{awb_no, rowstate_name, description,
+create_date}``: ``rowstate_name`` the step (``MANIFEST OUTGOING``, ``POD - DELIVERED``),
+``description`` free Indonesian text that names the branch as a bracketed city code and
+its city (``Paket tiba di [UPG] MAKASSAR``), ``create_date`` naive local time
+(``YYYY-MM-DD HH:mm:ss``). Not found is HTTP 200 with an empty array.
+
+The first branch code of the description is where the scan happened; its zone decides the
+time. A description without a known code leaves the time at WIB (``default``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from connectors.common import load_json, parse_time, text
+from connectors.masking import mask_name, mask_text
+from connectors.model import Event, ParseResult, Problem
+from connectors.sap.statuses import STATUSES
+from connectors.statuses import normalize_code
+from connectors.timezones import CITY_CODES, localize
+from connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.errors import PayloadError
+from schemas.statuses import Status
+
+__all__ = ["PARTNER", "parse_tracking"]
+
+PARTNER = "sap"
+_TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
+)
+_BRANCH = re.compile(r"\[([A-Za-z]{3})\]([^\[]*)")
+_PLACE_ENDS = {"MENUJU", "KE", "DARI", "OLEH", "DI"}
+_RECEIVER = re.compile(r"DITERIMA\s+OLEH\s+([A-Za-z][A-Za-z.' ]*?)\s*(?:\(|\[|,|\d|$)",
+                       re.IGNORECASE)
+
+
+def _printable(value: Any, limit: int = 40) -> str:
+    """``value`` as one short line of text, for error messages."""
+    return str(value).encode("unicode_escape").decode("ascii")[:limit]
+
+
+def _rows(body: Any) -> list[Any]:
+    """The rows of a SAP body; PayloadError for anything else."""
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict):
+        keys = ", ".join(sorted(_printable(k) for k in body)[:6]) or "none"
+        message = text(body.get("message")) or text(body.get("msg"))
+        said = f" ({_printable(message, 80)})" if message else ""
+        raise PayloadError(
+            f"{PARTNER}: not a SAP Express tracking payload: expected a list of rows, found an "
+            f"object with keys: {keys}{said}"
+        )
+    raise PayloadError(
+        f"{PARTNER}: not a SAP Express tracking payload: expected a list of rows, "
+        f"got {type(body).__name__}"
+    )
+
+
+def _branch(description: str) -> tuple[str | None, str | None, str | None]:
+    """(city code, city name, region code) of the first branch the description names."""
+    found = _BRANCH.search(description)
+    if not found:
+        return None, None, None
+    code = found.group(1).upper()
+    city = CITY_CODES.get(code)
+    words = []
+    for word in found.group(2).upper().split():  # the city follows the code
+        if word in _PLACE_ENDS or not word.replace(".", "").isalpha():
+            break
+        words.append(word)
+    name = " ".join(words) or (city.name if city else None)
+    return code, name, city.region_code if city else None
+
+
+def _event(row: Any, index: int, request_key: str | None) -> Event:
+    if not isinstance(row, dict):
+        raise ValueError(f"row is a {type(row).__name__}, not an object")
+    number = normalize_tracking_number(text(row.get("awb_no")) or request_key or "")
+    if not number:
+        raise ValueError("row has no awb_no")
+    state = text(row.get("rowstate_name"))
+    if state is None:
+        raise ValueError("row has no rowstate_name")
+    local_text = text(row.get("create_date")) or ""
+    moment = parse_time(local_text, _TIME_FORMATS)
+    description = " ".join((text(row.get("description")) or "").split())
+    code, place, region = _branch(description)
+    raw_status = normalize_code(state)
+    status = STATUSES.lookup(raw_status)
+    receiver = None
+    if status is Status.DELIVERED:
+        found = _RECEIVER.search(description)
+        receiver = mask_name(found.group(1)) if found and found.group(1).strip() else None
+    return Event(
+        partner=PARTNER,
+        tracking_number=number,
+        status=status,
+        raw_status=raw_status,
+        raw_text=mask_text(description),
+        time=localize(moment, local_text, region_code=region),
+        location_name=place,
+        location_code=code,
+        region_code=region,
+        receiver=receiver,
+        sequence=index,
+        tracking_number_flags=tuple(check_tracking_number(PARTNER, number)),
+    )
+
+
+def parse_tracking(
+    payload: bytes | str | dict[str, Any] | list[Any], *, request_key: str | None = None
+) -> ParseResult:
+    """Canonical events of one SAP Express tracking payload.
+
+    Raises :class:`PayloadError` when the payload is not a SAP tracking body at all; a bad
+    row becomes a :class:`Problem` and the other rows still count.
+    """
+    rows = _rows(load_json(payload, PARTNER))
+    result = ParseResult(not_found=not rows)
+    for index, row in enumerate(rows):
+        try:
+            result.events.append(_event(row, index, request_key))
+        except (ValueError, OverflowError) as exc:
+            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    return result

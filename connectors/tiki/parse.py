@@ -1,0 +1,169 @@
+"""Pure parsing of TIKI tracking payloads into canonical events.
+
+Body: ``{"status": 200, "message": "SUCCESS", "response": [{"cnno", "history": [row,
+...]}]}``, history oldest first. A row is ``{entry_date, status, entry_place, noted}``:
+``entry_date`` naive local time (``YYYY-MM-DD HH:mm:ss``), ``status`` the English text of
+the step, ``entry_place`` the TIKI branch's city, ``noted`` a free note (courier names,
+phone numbers). Not found is HTTP 200 with an empty ``response``.
+
+TIKI gives no postal or region code: the branch city, through :data:`PLACES`, decides the
+zone of the time; a city missing from the table leaves it at WIB (``default``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from connectors.common import load_json, parse_time, text
+from connectors.masking import mask_name, mask_text
+from connectors.model import Event, ParseResult, Problem
+from connectors.statuses import normalize_code
+from connectors.tiki.statuses import STATUSES
+from connectors.timezones import localize
+from connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.errors import PayloadError
+from schemas.statuses import Status
+
+__all__ = ["PARTNER", "PLACES", "parse_tracking"]
+
+PARTNER = "tiki"
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M")
+
+#: TIKI branch cities -> Kemendagri region code (province or regency/city).
+PLACES: dict[str, str] = {
+    "JAKARTA": "31",
+    "TANGERANG": "36.71",
+    "BEKASI": "32.75",
+    "BOGOR": "32.71",
+    "BANDUNG": "32.73",
+    "SEMARANG": "33.74",
+    "YOGYAKARTA": "34.71",
+    "SURABAYA": "35.78",
+    "MALANG": "35.73",
+    "MEDAN": "12.71",
+    "PALEMBANG": "16.71",
+    "PEKANBARU": "14.71",
+    "PONTIANAK": "61.71",
+    "BANJARMASIN": "63.71",
+    "BALIKPAPAN": "64.71",
+    "DENPASAR": "51.71",
+    "MATARAM": "52.71",
+    "KUPANG": "53.71",
+    "MAKASSAR": "73.71",
+    "MANADO": "71.71",
+    "AMBON": "81.71",
+    "JAYAPURA": "91.71",
+    "SORONG": "96.71",
+}
+_RECEIVER = re.compile(r"RECEIVED\s+BY\s*:?\s*([A-Z][A-Z.' ]*?)\s*(?:\(|,|\d|$)", re.IGNORECASE)
+
+
+def _printable(value: Any, limit: int = 40) -> str:
+    """``value`` as one short line of text, for error messages."""
+    return str(value).encode("unicode_escape").decode("ascii")[:limit]
+
+
+def _connotes(body: Any) -> list[Any]:
+    """The ``response`` items of a TIKI body; PayloadError for anything else."""
+    if not isinstance(body, dict):
+        raise PayloadError(
+            f"{PARTNER}: not a TIKI tracking payload: expected a JSON object, "
+            f"got {type(body).__name__}"
+        )
+    if "response" not in body or "status" not in body:
+        keys = ", ".join(sorted(_printable(k) for k in body)[:6]) or "none"
+        raise PayloadError(
+            f"{PARTNER}: not a TIKI tracking payload: expected 'status' and 'response' at the "
+            f"top level, found keys: {keys}"
+        )
+    status = text(body["status"])
+    if status != "200":
+        message = _printable(text(body.get("message")) or "no message", 80)
+        raise PayloadError(f"{PARTNER}: the API answered status {_printable(status)}: {message}")
+    response = body["response"]
+    if response is None:
+        return []
+    if isinstance(response, dict):  # one connote may come as an object
+        response = [response]
+    if not isinstance(response, list):
+        raise PayloadError(f"{PARTNER}: 'response' is a {type(response).__name__}, not a list")
+    return response
+
+
+def _place(value: Any) -> tuple[str | None, str | None]:
+    """(branch city as sent, its region code when :data:`PLACES` knows it)."""
+    place = text(value)
+    if place is None:
+        return None, None
+    name = " ".join(place.upper().split())
+    return place, PLACES.get(name) or PLACES.get(name.split(" ")[0])
+
+
+def _event(row: Any, index: int, number: str) -> Event:
+    if not isinstance(row, dict):
+        raise ValueError(f"event is a {type(row).__name__}, not an object")
+    status_text = text(row.get("status"))
+    if status_text is None:
+        raise ValueError("event has no status text")
+    status_text = " ".join(status_text.split())
+    local_text = text(row.get("entry_date")) or ""
+    moment = parse_time(local_text, _TIME_FORMATS)
+    place, region = _place(row.get("entry_place"))
+    masked = mask_text(status_text)
+    raw_status = normalize_code(masked)
+    status = STATUSES.lookup(raw_status, raw_status)
+    receiver = None
+    if status is Status.DELIVERED:
+        found = _RECEIVER.search(status_text)
+        receiver = mask_name(found.group(1)) if found and found.group(1).strip() else None
+    note = text(row.get("noted"))
+    return Event(
+        partner=PARTNER,
+        tracking_number=number,
+        status=status,
+        raw_status=raw_status,
+        raw_text=masked,
+        time=localize(moment, local_text, region_code=region),
+        location_name=place,
+        region_code=region,
+        detail=mask_text(" ".join(note.split())) if note else None,
+        receiver=receiver,
+        sequence=index,
+        tracking_number_flags=tuple(check_tracking_number(PARTNER, number)),
+    )
+
+
+def parse_tracking(
+    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
+) -> ParseResult:
+    """Canonical events of one TIKI tracking payload.
+
+    Raises :class:`PayloadError` when the payload is not a TIKI tracking body at all; a bad
+    history row becomes a :class:`Problem` and the other rows still count. Rows are numbered
+    across every connote of the answer.
+    """
+    connotes = _connotes(load_json(payload, PARTNER))
+    result = ParseResult()
+    index = 0
+    for connote in connotes:
+        if not isinstance(connote, dict):
+            raise PayloadError(f"{PARTNER}: a 'response' item is a {type(connote).__name__}")
+        history = connote.get("history")
+        if history is None:
+            continue
+        if not isinstance(history, list):
+            raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
+        number = normalize_tracking_number(text(connote.get("cnno")) or request_key or "")
+        for row in history:
+            try:
+                if not number:
+                    raise ValueError("connote has no cnno")
+                result.events.append(_event(row, index, number))
+            except (ValueError, OverflowError) as exc:
+                result.problems.append(
+                    Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index)
+                )
+            index += 1
+    result.not_found = index == 0
+    return result
