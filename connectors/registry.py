@@ -111,6 +111,9 @@ PARTNERS: dict[str, Partner] = {
     p.id: p
     for p in (
         _pos(),
+        _pulled("jne", "JNE", "JneClient"),
+        _pulled("jnt", "J&T Express", "JntClient"),
+        _pulled("sicepat", "SiCepat", "SicepatClient"),
         _pulled("anteraja", "AnterAja", "AnterajaClient"),
         _pulled("lion", "Lion Parcel", "LionClient"),
         _pulled("tiki", "TIKI", "TikiClient"),

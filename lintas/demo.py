@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,9 @@ from connectors.pos.network_scenarios import expected_nodes
 from connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
 from connectors.runtime.cursors import CursorStore
 from connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
-from connectors.runtime.poll import PollingConnector
+from connectors.ingest import create_ingest_app
+from connectors.runtime.files import FileDropSource
+from connectors.runtime.poll import Page, PollingConnector
 from connectors.runtime.producer import RawProducer
 from connectors.sandbox import RunningServer, serve_in_thread
 from connectors.scenario import Entry
@@ -58,6 +60,7 @@ class DemoSummary:
     partners: list[str] = field(default_factory=list)
     network_nodes: int = 0
     service_points: int = 0
+    refused: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -99,6 +102,12 @@ class ChildProcess:
             pass
 
 
+def _expected_letters(entry: Entry) -> int:
+    """Dead letters a correct pipeline files for ``entry``: a push partner's bad webhooks
+    are refused by the ingest (HTTP 400) instead, so they never reach the DLQ."""
+    return 0 if PARTNERS[entry.partner].mode == "push" else entry.bad_rows
+
+
 def missing_from_view(store: ViewStore, entries: list[Entry]) -> list[str]:
     """What the view does not yet hold of the sandboxes' catalogs (empty when complete)."""
     shipments = {e.shipment_id: e for e in entries if e.outcome == "shipment"}
@@ -116,8 +125,8 @@ def missing_from_view(store: ViewStore, entries: list[Entry]) -> list[str]:
         letters[row["key"]] = letters.get(row["key"], 0) + 1
     for entry in entries:
         got = letters.get(entry.key.encode(), 0)
-        if got != entry.bad_rows:
-            missing.append(f"{entry.key}: {got}/{entry.bad_rows} dead letters")
+        if got != _expected_letters(entry):
+            missing.append(f"{entry.key}: {got}/{_expected_letters(entry)} dead letters")
     return missing
 
 
@@ -142,34 +151,69 @@ def _summary(store: ViewStore, entries: list[Entry], started: float, bootstrap: 
     )
 
 
-def _pull_all(bootstrap: str, sandboxes: dict[str, tuple[RunningServer, list[Entry]]], seed: int,
-              progress: Progress) -> int:
-    """One pass of every partner's connector over its sandbox; records produced."""
+_SUFFIX = {"jsonl": ".jsonl", "csv": ".csv", "avro": ".avro"}
+
+
+def _feed(bootstrap: str, settings: Settings, catalogs: dict[str, list[Entry]],
+          sandboxes: dict[str, RunningServer], seed: int, progress: Progress) -> int:
+    """Send every catalog in by its partner's own way: pull connectors over the sandboxes,
+    webhooks to the ingest endpoint, files through a drop folder. Returns the webhooks the
+    ingest refused."""
     producer = RawProducer(bootstrap, client_id="lintas-demo-connector")
     cursors = CursorStore(bootstrap, producer)
     cursors.load()
-    produced = 0
+    refused = 0
+    ingest: RunningServer | None = None
     try:
-        for partner_id, (server, _entries) in sandboxes.items():
+        for partner_id, entries in catalogs.items():
             partner = PARTNERS[partner_id]
-            assert partner.client is not None
-            client = partner.client(SANDBOX_CREDENTIALS.model_copy(update={"base_url": server.url}))
-            try:
-                source = ChangeFeedSource(client, page_size=10, source_partition={
-                    "feed": "tracking-changes", "sandbox_seed": seed})
-                connector = PollingConnector(source, producer, cursors)
-                connector.run(once=True)
-                produced += connector.stats.records
-                progress(f"{partner_id}: connector produced {connector.stats.records} raw records")
-                if hasattr(client, "network"):
-                    network = PollingConnector(NetworkFeedSource(client, source_partition={
-                        "feed": "network", "sandbox_seed": seed}), producer, cursors)
-                    network.run(once=True)
-            finally:
-                client.close()
+            if partner.mode == "pull" and partner.client is not None:
+                client = partner.client(SANDBOX_CREDENTIALS.model_copy(
+                    update={"base_url": sandboxes[partner_id].url}))
+                try:
+                    _run_once(ChangeFeedSource(client, page_size=10, source_partition={
+                        "feed": "tracking-changes", "sandbox_seed": seed}), producer, cursors)
+                    if hasattr(client, "network"):
+                        _run_once(NetworkFeedSource(client, source_partition={
+                            "feed": "network", "sandbox_seed": seed}), producer, cursors)
+                finally:
+                    client.close()
+            elif partner.mode == "push" and partner.deliver is not None:
+                if ingest is None:
+                    ingest = serve_in_thread(
+                        create_ingest_app(lambda _pid: SANDBOX_CREDENTIALS, producer),
+                        host=settings.sandbox_host)
+                secret = SANDBOX_CREDENTIALS.webhook_secret
+                assert secret is not None
+                codes = partner.deliver(entries, ingest.url, secret)
+                refused += sum(1 for code in codes if code == 400)
+            elif partner.mode == "file":
+                folder = settings.home / "demo" / f"drop-{partner_id}-{seed}"
+                folder.mkdir(parents=True, exist_ok=True)
+                for entry in entries:
+                    suffix = _SUFFIX.get(str(entry.extra.get("encoding")), ".jsonl")
+                    (folder / f"{entry.tracking_number}{suffix}").write_bytes(entry.body)
+                _run_once(_NamedByTrackingNumber(partner_id, folder), producer, cursors)
+            progress(f"{partner_id}: sent")
     finally:
+        if ingest is not None:
+            ingest.stop()
         producer.close()
-    return produced
+    return refused
+
+
+def _run_once(source: object, producer: RawProducer, cursors: CursorStore) -> None:
+    PollingConnector(source, producer, cursors).run(once=True)  # type: ignore[arg-type]
+
+
+class _NamedByTrackingNumber(FileDropSource):
+    """The demo names each dropped file after its tracking number, so a file's record key
+    (``partner:file``) is keyed like its shipment."""
+
+    def fetch(self, cursor: dict | None) -> Page:  # type: ignore[type-arg]
+        page = super().fetch(cursor)
+        items = [replace(item, key=f"{self.partner}:{Path(item.source).stem}") for item in page.items]
+        return Page(items, page.cursor, page.has_more)
 
 
 def run_demo(
@@ -185,7 +229,7 @@ def run_demo(
     seed = seed if seed is not None else time.time_ns() % 1_000_000_007
     started_broker: LocalBroker | None = None
     children: list[ChildProcess] = []
-    sandboxes: dict[str, tuple[RunningServer, list[Entry]]] = {}
+    sandboxes: dict[str, RunningServer] = {}
     store: ViewStore | None = None
     try:
         if not settings.kafka_bootstrap:
@@ -200,14 +244,16 @@ def run_demo(
                       settings.replication_factor)
         store = open_store(settings.view_url)
 
+        catalogs: dict[str, list[Entry]] = {}
         for number, partner in enumerate(sorted(PARTNERS.values(), key=lambda p: p.id)):
-            if partner.client is None or partner.sandbox is None or partner.catalog is None:
+            if partner.catalog is None:
                 continue
-            entries = partner.catalog(seed + number, rounds=rounds)
-            app = partner.sandbox(entries, SANDBOX_CREDENTIALS)
-            sandboxes[partner.id] = (serve_in_thread(app, host=settings.sandbox_host), entries)
-        every_entry = [e for _, entries in sandboxes.values() for e in entries]
-        progress(f"sandboxes up for {', '.join(sandboxes)} with {len(every_entry)} tracking numbers")
+            catalogs[partner.id] = partner.catalog(seed + number, rounds=rounds)
+            if partner.sandbox is not None:
+                app = partner.sandbox(catalogs[partner.id], SANDBOX_CREDENTIALS)
+                sandboxes[partner.id] = serve_in_thread(app, host=settings.sandbox_host)
+        every_entry = [e for entries in catalogs.values() for e in entries]
+        progress(f"{len(catalogs)} partners, {len(every_entry)} tracking numbers")
 
         log_dir = settings.home / "demo"
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -217,7 +263,7 @@ def run_demo(
             ChildProcess("sink", ["sink"], env, log_dir),
         ]
         progress("worker and view sink started")
-        _pull_all(bootstrap, sandboxes, seed, progress)
+        refused = _feed(bootstrap, settings, catalogs, sandboxes, seed, progress)
 
         deadline = time.monotonic() + timeout
 
@@ -241,11 +287,13 @@ def run_demo(
             progress(f"waiting for the view: {len(missing)} item(s) to go")
             time.sleep(0.5)
             missing = still_missing()
-        return _summary(store, every_entry, started, bootstrap, settings.view_url, missing)
+        summary = _summary(store, every_entry, started, bootstrap, settings.view_url, missing)
+        summary.refused = refused
+        return summary
     finally:
         for child in children:
             child.stop()
-        for server, _ in sandboxes.values():
+        for server in sandboxes.values():
             server.stop()
         if store is not None:
             store.close()

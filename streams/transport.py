@@ -9,7 +9,8 @@ the app and records arriving during a restart, one record per partition could be
 See docs/faust.md.
 
 What this consumer does instead: when the smallest acknowledged offset of a partition
-lies beyond its committed offset, it does not commit; it seeks the partition back to the
+lies beyond its committed offset (or, for a partition the group never committed, beyond
+the log start), it does not commit; it seeks the partition back to the
 committed offset so the missing message is read and processed again (the messages after
 it are processed twice, which the idempotent pipeline absorbs). Only if the hole is
 still there after :data:`RESEEK_LIMIT` re-reads, :data:`RESEEK_WAIT` seconds apart, is it
@@ -43,6 +44,32 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
         super().__init__(*args, **kwargs)
         # (tp, committed offset) -> (re-reads so far, monotonic time of the last one)
         self._reseeks: dict[tuple[Any, int], tuple[int, float]] = {}
+        # Where a partition with no committed offset starts (the group reads from the
+        # earliest offset), fetched once per partition.
+        self._log_start: dict[Any, int] = {}
+        self._log_start_pending: set[Any] = set()
+
+    def _baseline(self, tp: Any) -> int | None:
+        """The first offset that must be processed: the committed one, or for a partition
+        the group never committed, the log start (None until it is known)."""
+        committed = self._committed_offset[tp]
+        if committed is not None:
+            return int(committed)
+        if tp in self._log_start:
+            return self._log_start[tp]
+        if tp not in self._log_start_pending:
+            self._log_start_pending.add(tp)
+            asyncio.ensure_future(self._fetch_log_start(tp))
+        return None
+
+    async def _fetch_log_start(self, tp: Any) -> None:
+        try:
+            offsets = await self.earliest_offsets(tp)
+            self._log_start[tp] = int(offsets[tp])
+        except Exception as exc:  # try again at the next commit
+            log.warning("%s: cannot read the log start: %s", tp, exc)
+        finally:
+            self._log_start_pending.discard(tp)
 
     def _first_accounted(self, tp: Any) -> int | None:
         """Smallest offset acknowledged or known to be absent from the log."""
@@ -53,9 +80,13 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
         return min(candidates) if candidates else None
 
     def _new_offset(self, tp: Any) -> int | None:
-        committed = self._committed_offset[tp]
         first = self._first_accounted(tp)
-        if committed is None or first is None or first <= committed:
+        if first is None:
+            return super()._new_offset(tp)
+        committed = self._baseline(tp)
+        if committed is None:
+            return None  # not knowing where the partition starts, commit nothing yet
+        if first <= committed:
             self._forget_reseeks(tp)
             return super()._new_offset(tp)
         key = (tp, committed)

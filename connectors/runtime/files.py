@@ -4,7 +4,8 @@ Each new file becomes one RawRecord (its bytes as they are), keyed
 ``<partner>:<file name>``. After the broker acknowledged the page and the cursor moved,
 the files are moved to ``<folder>/done/``. A crash between the two re-sends the files on
 the next run, with the same record ids, which downstream dedupe absorbs; the cursor also
-remembers the digests of the files it sent lately, so a file dropped twice is sent once.
+remembers the digests (name and bytes) of the files it sent lately, so a file dropped twice
+is sent once.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class FileDropSource:
         candidates = self._candidates()
         for path in candidates[: self.batch]:
             data = path.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
+            digest = hashlib.sha256(path.name.encode() + b"\0" + data).hexdigest()
             self._pending.append(path)
             if digest in known:
                 continue  # dropped twice: already sent

@@ -1,0 +1,243 @@
+"""Pure parsing of JNE tracking payloads into canonical events.
+
+The body of ``POST /tracing/api/list/v1/cnote/{awb}``::
+
+    {"cnote": {"cnote_no", "cnote_origin": "CGK10000", "cnote_destination": "UPG20700",
+               "cnote_date": "...+07:00", "pod_status", "pod_code", "cnote_pod_receiver",
+               "cnote_pod_date", "last_status", ...},
+     "detail": [{shipper and receiver}],
+     "history": [{"date": "DD-MM-YYYY HH:mm", "desc": "...", "code": "RC1"}, ...]}
+
+History comes oldest first. ``date`` is naive local time; the place in the brackets of
+``desc`` (``[AMQ, OPR INBOUND]``, ``[MAKASSAR]``) decides the zone through its city code.
+A delivery reads ``DELIVERED TO [NAME | dd-mm-yyyy HH:MM | CITY ]``: the name is the
+receiver (masked), the city the place, and the inner time stands in when ``date`` cannot
+be read. Not found is ``{"error": "Cnote No. Not Found.", "status": false}``.
+
+The summary's proof of delivery becomes an event of its own only when the history does
+not carry its ``pod_code`` (the history lags the summary). ``cnote_pod_date`` changed
+format over the years; every known one is read, with or without an offset.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from connectors.common import load_json, parse_time, text
+from connectors.jne.places import city_code_for_place
+from connectors.jne.statuses import STATUSES
+from connectors.masking import mask_name, mask_text
+from connectors.model import Event, ParseResult, Problem
+from connectors.statuses import normalize_code
+from connectors.timezones import CITY_CODES, LocalTime, localize
+from connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.errors import PayloadError
+from schemas.statuses import Status
+
+__all__ = ["PARTNER", "parse_tracking"]
+
+PARTNER = "jne"
+_HISTORY_FORMATS = ("%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S")
+_POD_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d %b %Y %H:%M",
+)
+_BRACKET = re.compile(r"\[([^\[\]]*)\]")
+_PERSON_STATUSES = (Status.DELIVERED, Status.RETURNED)
+# "RECEIVED BY JNE COUNTER OFFICER": JNE itself, not a person after "RECEIVED BY".
+_CARRIER = re.compile(r"\b(BY\s+)(JNE)\b", re.IGNORECASE)
+_GUARD = "\x00"
+
+
+def _one_line(value: Any, limit: int = 80) -> str:
+    return " ".join(str(value).split())[:limit]
+
+
+def _body(body: Any) -> tuple[dict[str, Any] | None, list[Any]]:
+    """(cnote summary, history rows); (None, []) when JNE does not know the number."""
+    if not isinstance(body, dict):
+        raise PayloadError(
+            f"{PARTNER}: not a JNE tracking payload: expected a JSON object, "
+            f"got {type(body).__name__}"
+        )
+    if "cnote" not in body:
+        if "error" in body:
+            message = text(body["error"]) or ""
+            if "NOT FOUND" in message.upper():
+                return None, []
+            raise PayloadError(f"{PARTNER}: the API answered an error: {_one_line(message)!r}")
+        keys = ", ".join(sorted(map(str, body))[:6]) or "none"
+        raise PayloadError(
+            f"{PARTNER}: not a JNE tracking payload: expected 'cnote' or 'error' at the top "
+            f"level, found keys: {_one_line(keys, 120)}"
+        )
+    cnote = body["cnote"]
+    if cnote is None:
+        return None, []
+    if not isinstance(cnote, dict):
+        raise PayloadError(f"{PARTNER}: 'cnote' is a {type(cnote).__name__}, not an object")
+    history = body.get("history")
+    if history is None:
+        return cnote, []
+    if not isinstance(history, list):
+        raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
+    return cnote, history
+
+
+@dataclass(frozen=True, slots=True)
+class _Desc:
+    """What a history text says besides its words."""
+
+    masked: str  # the text, folded and with personal data masked
+    place: str | None  # the place as JNE wrote it
+    person: str | None  # the name in [NAME | time | CITY]
+    when: str | None  # the time in [NAME | time | CITY]
+
+
+def _mask(value: str) -> str:
+    """``mask_text`` of ``value``, leaving JNE's own name alone."""
+    guarded = _CARRIER.sub(lambda m: m.group(1) + _GUARD + m.group(2), value.replace(_GUARD, ""))
+    return mask_text(guarded).replace(_GUARD, "")
+
+
+def _read_desc(desc: str) -> _Desc:
+    brackets = _BRACKET.findall(desc)
+    inner = brackets[-1] if brackets else ""
+    parts = [p.strip() for p in inner.split("|")]
+    person = when = None
+    place = inner
+    if len(parts) >= 2:  # [NAME | time | CITY ]: the first part is a person
+        person = parts[0] or None
+        when = (parts[1] or None) if len(parts) >= 3 else None
+        place = parts[-1] if len(parts) >= 3 else ""
+    if person:
+        masked_inner = inner.replace(person, mask_name(person), 1)
+        desc = desc.replace(f"[{inner}]", f"[{masked_inner}]")
+    place = _mask(" ".join(place.split()))
+    return _Desc(_mask(" ".join(desc.split())), place or None, person, when)
+
+
+def _localize(moment_text: str, formats: tuple[str, ...], city_code: str | None) -> LocalTime:
+    moment = parse_time(moment_text, formats)
+    try:
+        return localize(moment, moment_text, city_code=city_code)
+    except OverflowError as exc:
+        raise ValueError(f"time {moment_text!r} is out of range") from exc
+
+
+def _time(row: dict[str, Any], desc: _Desc, city_code: str | None) -> LocalTime:
+    local_text = text(row.get("date"))
+    try:
+        return _localize(local_text or "", _HISTORY_FORMATS, city_code)
+    except ValueError:
+        if not desc.when:
+            raise
+    try:  # the delivery's own time, inside its brackets
+        return _localize(desc.when, _HISTORY_FORMATS, city_code)
+    except ValueError:
+        raise ValueError(f"time {local_text!r} is not in a known format") from None
+
+
+def _event(row: Any, index: int, number: str, flags: tuple[str, ...]) -> Event:
+    if not isinstance(row, dict):
+        raise ValueError(f"row is a {type(row).__name__}, not an object")
+    code = text(row.get("code"))
+    if code is None:
+        raise ValueError("row has no code")
+    raw_desc = text(row.get("desc")) or ""
+    desc = _read_desc(raw_desc)
+    city_code, written = city_code_for_place(desc.place)
+    status = STATUSES.lookup(code, raw_desc)
+    receiver = mask_name(desc.person) if desc.person and status in _PERSON_STATUSES else None
+    return Event(
+        partner=PARTNER,
+        tracking_number=number,
+        status=status,
+        raw_status=normalize_code(code),
+        raw_text=desc.masked,
+        time=_time(row, desc, city_code),
+        location_name=desc.place,
+        location_code=city_code if written else None,
+        region_code=CITY_CODES[city_code].region_code if city_code else None,
+        receiver=receiver,
+        sequence=index,
+        tracking_number_flags=flags,
+    )
+
+
+def _summary_event(
+    cnote: dict[str, Any], sequence: int, number: str, flags: tuple[str, ...]
+) -> Event:
+    """The proof of delivery the summary states and the history does not yet show."""
+    pod_code = text(cnote.get("pod_code")) or ""
+    destination = text(cnote.get("cnote_destination"))
+    city_code = destination[:3].upper() if destination else None
+    if city_code not in CITY_CODES:
+        city_code = None
+    raw_desc = text(cnote.get("last_status")) or text(cnote.get("pod_status")) or ""
+    desc = _read_desc(raw_desc)
+    status = STATUSES.lookup(pod_code, raw_desc)
+    person = text(cnote.get("cnote_pod_receiver")) or desc.person
+    return Event(
+        partner=PARTNER,
+        tracking_number=number,
+        status=status,
+        raw_status=normalize_code(pod_code),
+        raw_text=desc.masked,
+        time=_localize(text(cnote.get("cnote_pod_date")) or "", _POD_FORMATS, city_code),
+        location_name=desc.place or text(cnote.get("city_name")),
+        location_code=destination,
+        region_code=CITY_CODES[city_code].region_code if city_code else None,
+        receiver=mask_name(person) if person and status in _PERSON_STATUSES else None,
+        sequence=sequence,
+        tracking_number_flags=flags,
+    )
+
+
+def _lags_summary(cnote: dict[str, Any], history: list[Any]) -> bool:
+    """Whether the summary holds a proof of delivery whose code the history lacks."""
+    pod_code = text(cnote.get("pod_code"))
+    if not pod_code or text(cnote.get("cnote_pod_date")) is None:
+        return False
+    codes = {normalize_code(text(r.get("code")) or "") for r in history if isinstance(r, dict)}
+    return normalize_code(pod_code) not in codes
+
+
+def parse_tracking(
+    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
+) -> ParseResult:
+    """Canonical events of one JNE tracking payload.
+
+    Raises :class:`PayloadError` when the payload is not a JNE tracking body at all; a bad
+    history row becomes a :class:`Problem` and the other rows still count.
+    """
+    cnote, history = _body(load_json(payload, PARTNER))
+    if cnote is None:
+        return ParseResult(not_found=True)
+    raw_number = text(cnote.get("cnote_no")) or request_key
+    if not raw_number:
+        raise PayloadError(f"{PARTNER}: the cnote has no cnote_no and no number was asked for")
+    number = normalize_tracking_number(raw_number)
+    flags = tuple(check_tracking_number(PARTNER, number))
+    result = ParseResult()
+    for index, row in enumerate(history):
+        try:
+            result.events.append(_event(row, index, number, flags))
+        except ValueError as exc:
+            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    if _lags_summary(cnote, history):
+        try:
+            result.events.append(_summary_event(cnote, len(history), number, flags))
+        except ValueError as exc:
+            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: cnote: {exc}"))
+    return result

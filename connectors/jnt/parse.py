@@ -1,0 +1,186 @@
+"""Pure parsing of J&T Express tracking payloads into canonical events.
+
+The tracking body::
+
+    {"awb": "JP1234567890", "orderid": "...",
+     "detail": {"shipped_date", "services_code", "weight",
+                "sender": {..., "zipcode", "city"}, "receiver": {..., "zipcode", "city"}},
+     "history": [{"date_time": "YYYY-MM-DD HH:mm:ss", "city_name": "MAKASSAR",
+                  "status": "...", "status_code": 100}, ...]}
+
+``status_code`` is ``101`` (manifest), ``200`` (delivered, with a ``receiver`` field) or
+``100`` for every scan in between; the text tells those apart (see
+:mod:`connectors.jnt.statuses`). Texts carry courier names and phone numbers: they are
+masked. ``raw_status`` is the code, ``100`` included: the text carries personal data and
+changes with the language, so it stays in ``raw_text``. Not found is
+``{"error_id": "404", "error_message": "Invalid AWB number"}``.
+
+``date_time`` is naive local time and a row names only its city. A scan in the sender's
+or the receiver's city is located by that party's zipcode; any other city by its name
+(:mod:`connectors.jnt.places`); a name that locates nothing leaves the time in WIB,
+marked ``default``. The event's ``postal_code`` is the receiver's zipcode only for what
+happens at the receiver's address (a delivery or a failed attempt).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from connectors.common import load_json, parse_time, text
+from connectors.jnt.places import bare_city, locate_city
+from connectors.jnt.statuses import STATUSES
+from connectors.masking import mask_name, mask_text
+from connectors.model import Event, ParseResult, Problem, Reference
+from connectors.regions import regency_for_postal_code
+from connectors.statuses import normalize_code
+from connectors.timezones import LocalTime, localize
+from connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.errors import PayloadError
+from schemas.statuses import Status
+
+__all__ = ["PARTNER", "parse_tracking"]
+
+PARTNER = "jnt"
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+_AT_ADDRESS = (Status.DELIVERED, Status.DELIVERY_FAILED)
+_NOT_FOUND_WORDS = ("INVALID AWB", "NOT FOUND", "TIDAK DITEMUKAN")
+
+
+def _one_line(value: Any, limit: int = 80) -> str:
+    return " ".join(str(value).split())[:limit]
+
+
+def _body(body: Any) -> tuple[dict[str, Any] | None, list[Any]]:
+    """(the body, its history rows); (None, []) when J&T does not know the AWB."""
+    if not isinstance(body, dict):
+        raise PayloadError(
+            f"{PARTNER}: not a J&T tracking payload: expected a JSON object, "
+            f"got {type(body).__name__}"
+        )
+    if "history" not in body and ("error_id" in body or "error_message" in body):
+        error_id = text(body.get("error_id")) or "?"
+        message = text(body.get("error_message")) or ""
+        if error_id == "404" or any(w in message.upper() for w in _NOT_FOUND_WORDS):
+            return None, []
+        raise PayloadError(
+            f"{PARTNER}: the API answered error {_one_line(error_id, 10)}: {_one_line(message)!r}"
+        )
+    if "awb" not in body or "history" not in body:
+        keys = ", ".join(sorted(map(str, body))[:6]) or "none"
+        raise PayloadError(
+            f"{PARTNER}: not a J&T tracking payload: expected 'awb' and 'history' or "
+            f"'error_id' at the top level, found keys: {_one_line(keys, 120)}"
+        )
+    history = body["history"]
+    if history is None:
+        return body, []
+    if not isinstance(history, list):
+        raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
+    return body, history
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    """The sender's or the receiver's city and zipcode."""
+
+    role: str
+    city: str
+    zipcode: str
+
+
+def _parties(detail: Any) -> list[_Party]:
+    if not isinstance(detail, dict):
+        return []
+    out = []
+    for role in ("receiver", "sender"):
+        party = detail.get(role)
+        if not isinstance(party, dict):
+            continue
+        city, _ = bare_city(text(party.get("city")))
+        zipcode = text(party.get("zipcode"))
+        if city and zipcode and len(zipcode) == 5 and zipcode.isdigit():
+            out.append(_Party(role, city, zipcode))
+    return out
+
+
+def _mask_status(status_text: str, receiver: str | None) -> str:
+    folded = " ".join(status_text.split())
+    if receiver:  # the receiver's name wherever the text repeats it
+        masked = mask_name(receiver)
+        folded = re.sub(re.escape(receiver), lambda _: masked, folded, flags=re.IGNORECASE)
+    return mask_text(folded)
+
+
+def _event(
+    row: Any, index: int, number: str, parties: list[_Party],
+    references: tuple[Reference, ...], flags: tuple[str, ...],
+) -> Event:
+    if not isinstance(row, dict):
+        raise ValueError(f"row is a {type(row).__name__}, not an object")
+    code = text(row.get("status_code"))
+    if code is None:
+        raise ValueError("row has no status_code")
+    status_text = text(row.get("status")) or ""
+    status = STATUSES.lookup(code, status_text)
+    city_name = text(row.get("city_name"))
+    bare, _ = bare_city(city_name)
+    party = next((p for p in parties if bare and p.city == bare), None)
+    match = locate_city(city_name)
+    local_text = text(row.get("date_time")) or ""
+    moment = parse_time(local_text, _TIME_FORMATS)
+    try:
+        time: LocalTime = localize(
+            moment, local_text,
+            postal_code=party.zipcode if party else None,
+            region_code=match.zone_code if match else None,
+        )
+    except OverflowError as exc:
+        raise ValueError(f"time {local_text!r} is out of range") from exc
+    region = regency_for_postal_code(party.zipcode) if party else None
+    receiver_name = text(row.get("receiver"))
+    at_address = party is not None and party.role == "receiver" and status in _AT_ADDRESS
+    return Event(
+        partner=PARTNER,
+        tracking_number=number,
+        status=status,
+        raw_status=normalize_code(code),
+        raw_text=_mask_status(status_text, receiver_name),
+        time=time,
+        location_name=city_name,
+        postal_code=party.zipcode if party and at_address else None,
+        region_code=region or (match.region_code if match else None),
+        receiver=mask_name(receiver_name) if receiver_name and status is Status.DELIVERED else None,
+        references=references,
+        sequence=index,
+        tracking_number_flags=flags,
+    )
+
+
+def parse_tracking(
+    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
+) -> ParseResult:
+    """Canonical events of one J&T tracking payload.
+
+    Raises :class:`PayloadError` when the payload is not a J&T tracking body at all; a bad
+    history row becomes a :class:`Problem` and the other rows still count.
+    """
+    body, history = _body(load_json(payload, PARTNER))
+    if body is None:
+        return ParseResult(not_found=True)
+    raw_number = text(body.get("awb")) or request_key
+    if not raw_number:
+        raise PayloadError(f"{PARTNER}: the body has no awb and no number was asked for")
+    number = normalize_tracking_number(raw_number)
+    flags = tuple(check_tracking_number(PARTNER, number))
+    order = text(body.get("orderid"))
+    references = (Reference("order_id", None, order),) if order else ()
+    parties = _parties(body.get("detail"))
+    result = ParseResult()
+    for index, row in enumerate(history):
+        try:
+            result.events.append(_event(row, index, number, parties, references, flags))
+        except ValueError as exc:
+            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    return result
