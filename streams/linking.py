@@ -62,6 +62,7 @@ class LegSummary:
     first_region: str | None
     destination_region: str | None
     handovers_to: tuple[Handover, ...] = ()
+    first_status: str = "unknown"
     handovers_from: tuple[tuple[str, str], ...] = ()  # (partner, tracking number)
 
     def as_dict(self) -> dict[str, Any]:
@@ -75,6 +76,7 @@ class LegSummary:
                 for h in self.handovers_to
             ],
             "handovers_from": [list(pair) for pair in self.handovers_from],
+            "first_status": self.first_status,
         }
 
     @classmethod
@@ -89,6 +91,7 @@ class LegSummary:
                 for h in data["handovers_to"]
             ),
             handovers_from=tuple((p, t) for p, t in data["handovers_from"]),
+            first_status=data.get("first_status", "unknown"),
         )
 
 
@@ -101,6 +104,7 @@ class LegLink:
     confidence: float
 
 
+_SENDER_START = {Status.INFO_RECEIVED.value, Status.PICKED_UP.value}
 _DESTINATION = {Status.OUT_FOR_DELIVERY, Status.DELIVERY_FAILED, Status.READY_FOR_PICKUP,
                 Status.DELIVERED}
 
@@ -133,6 +137,7 @@ def summarize(leg: str, events: Iterable[Mapping[str, Any]]) -> LegSummary:
         destination_region=destination[-1] if destination else None,
         handovers_to=tuple(sorted(to.values(), key=lambda h: (h.at, h.partner, h.tracking_number or ""))),
         handovers_from=tuple(sorted(came_from)),
+        first_status=_status(first).value,
     )
 
 
@@ -144,6 +149,8 @@ def _status(event: Mapping[str, Any]) -> Status:
 
 
 def _score(handover: Handover, giver: LegSummary, candidate: LegSummary) -> float:
+    if candidate.first_status in _SENDER_START:
+        return 0.0  # a leg that begins with a sender posting it is a new parcel, not a hand-over
     gap = candidate.first_at - handover.at
     if gap < -EARLY or gap > WINDOW:
         return 0.0

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from connectors.registry import PARTNERS
 from connectors.sandbox import free_port
+from lintas.demo import POS_OFFICES
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -37,18 +39,20 @@ def test_demo_runs_end_to_end_on_its_own_broker(tmp_path):
         LINTAS_KAFKA_CONTROLLER_PORT=str(free_port()),
         LINTAS_CACHE_DIR=os.environ.get("LINTAS_CACHE_DIR", str(Path.home() / ".cache" / "lintas")),
     )
-    out = subprocess.run([sys.executable, "-m", "lintas", "demo", "--json", "--rounds", "2"], env=env,
+    out = subprocess.run([sys.executable, "-m", "lintas", "demo", "--json", "--rounds", "1"], env=env,
                          capture_output=True, timeout=600, check=False)
     assert out.returncode == 0, out.stderr.decode()[-3000:]
     summary = json.loads(out.stdout)
     assert summary["complete"] and summary["missing"] == []
-    # 17 scenarios twice: 2 not-found and 2 foreign payloads per round, the rest shipments.
-    assert summary["records"] == 34
-    assert summary["shipments"] + summary["not_found"] + 4 == summary["records"]
-    assert summary["not_found"] == 4
-    # Dead letters: 2 foreign payloads and 2 bad rows per round.
-    assert summary["dead_letters"] == 8
+    assert summary["partners"] == sorted(PARTNERS)
+    # What the sandboxes promised, counted from their catalogs (seeded like the demo's).
+    catalogs = [e for p in PARTNERS.values() if p.catalog for e in p.catalog(0, rounds=1)]
+    assert summary["records"] == len(catalogs)
+    assert summary["not_found"] == sum(1 for e in catalogs if e.outcome == "not_found")
+    assert summary["shipments"] == sum(1 for e in catalogs if e.outcome == "shipment")
+    assert summary["refused"] > 0 and summary["dead_letters"] > 0
     assert summary["events"] > summary["shipments"]
+    assert summary["network_nodes"] == POS_OFFICES
     assert summary["bootstrap"].startswith("127.0.0.1:")
     # Nothing it started is still running: broker, worker and sink all stopped.
     assert _processes_mentioning(str(home)) == []

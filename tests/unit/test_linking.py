@@ -89,6 +89,14 @@ def test_confidence_falls_with_time_and_missing_destination():
     assert link.confidence == round(0.45 + 0.30 * 0.5, 3)
 
 
+def test_a_leg_that_starts_with_a_sender_posting_is_not_a_handover():
+    lion = lion_leg()
+    posted = summarize("pos:P2505010000050", [
+        event("x1", "pos", "P2505010000050", "picked_up", 12, "16.71"),
+        event("x2", "pos", "P2505010000050", "delivered", 30, "16.71")])
+    assert link_legs([lion, posted])["pos:P2505010000050"].method == "origin"
+
+
 def test_candidate_outside_the_window_or_below_threshold_is_not_linked():
     lion = lion_leg(destination=None)
     too_late = pos_leg("P2505010000030", 10 + 80)
