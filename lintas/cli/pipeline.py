@@ -120,13 +120,21 @@ def worker(loglevel: str) -> None:
 
 @click.command()
 @click.option("--batch-size", type=int, default=None, help="Records per transaction.")
-def sink(batch_size: int | None) -> None:
+@click.option("--metrics-port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Serve Prometheus metrics on this port (0: off; docs/ops.md).")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True,
+              help="Address the metrics server binds.")
+def sink(batch_size: int | None, metrics_port: int, metrics_host: str) -> None:
     """Run the view sink: shipment views and dead letters into the SQL view."""
     from lintas.broker import bootstrap_servers
     from streams.view.sink import ViewSink
     from streams.view.store import open_store
 
     settings = get_settings()
+    if metrics_port:
+        from streams.ops.metrics import start_metrics_server
+
+        start_metrics_server(metrics_port, metrics_host)
     store = open_store(settings.view_url)
     stop = _stop_on_signals()
     ViewSink(store, bootstrap_servers(settings), batch_size=batch_size or settings.sink_batch_size).run(stop)
@@ -164,7 +172,9 @@ def _run_connector(source: Any, partner_id: str, once: bool) -> None:
 @click.option("--feed", type=click.Choice(["tracking", "network"]), default="tracking",
               show_default=True, help="Which of the partner's feeds to follow.")
 @click.option("--once", is_flag=True, help="One pass over the feed, then exit.")
-def connect_run(partner_id: str, feed: str, once: bool) -> None:
+@click.option("--page-size", type=click.IntRange(1, 500), default=100, show_default=True,
+              help="Tracking numbers asked per page of the change feed.")
+def connect_run(partner_id: str, feed: str, once: bool, page_size: int) -> None:
     """Run the pull connector of PARTNER_ID until stopped."""
     from connectors.registry import get_partner
     from connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
@@ -172,11 +182,17 @@ def connect_run(partner_id: str, feed: str, once: bool) -> None:
     partner = get_partner(partner_id)
     if partner.client is None:
         raise ConfigurationError(f"{partner_id} pushes its data; it has no pull connector")
-    client = partner.client(get_settings().partner(partner_id))
+    credentials = get_settings().partner(partner_id)
+    client = partner.client(credentials)
     if feed == "network" and not hasattr(client, "network"):
         raise ConfigurationError(f"{partner_id} has no network API; drop its network files with "
                                  f"`lintas connect files {partner_id} FOLDER --kind network`")
-    source = ChangeFeedSource(client) if feed == "tracking" else NetworkFeedSource(client)
+    # A cursor belongs to one feed at one address.
+    position = {"feed": f"{feed}-changes" if feed == "tracking" else feed,
+                "endpoint": credentials.base_url}
+    source = (ChangeFeedSource(client, page_size=page_size, source_partition=position)
+              if feed == "tracking"
+              else NetworkFeedSource(client, source_partition=position))
     try:
         _run_connector(source, partner_id, once)
     finally:
