@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import uvicorn
@@ -74,6 +75,17 @@ class Catalog:
             attempt = self._calls[tracking_number]
         return entry, attempt <= entry.fail_first
 
+    def position(self, token: str | None) -> int:
+        """Feed position of a ``since`` token: a position, or ``from:<ISO date>`` for a
+        backfill (every sandbox entry changed within the last days, so a backfill from
+        any earlier date starts at the beginning)."""
+        if not token:
+            return 0
+        if token.startswith("from:"):
+            datetime.fromisoformat(token[5:])  # a bad date is a bad request
+            return 0
+        return int(token)
+
     def page(self, since: int, limit: int) -> dict[str, Any]:
         """One page of the change feed: tracking numbers after position ``since``."""
         chunk = self.entries[since : since + limit]
@@ -85,6 +97,7 @@ class Catalog:
             ],
             "next": str(nxt),
             "has_more": nxt < len(self.entries),
+            "pending": len(self.entries) - nxt,
         }
 
 
@@ -99,10 +112,11 @@ def feed_routes(path: str, catalog: Catalog, authorized: Any) -> list[Any]:
         if not authorized(request):
             return JSONResponse({"error": "unauthorized"}, status_code=401)
         try:
-            since = int(request.query_params.get("since", "0"))
+            since = catalog.position(request.query_params.get("since"))
             limit = min(500, max(1, int(request.query_params.get("limit", "100"))))
         except ValueError:
-            return JSONResponse({"error": "since and limit must be integers"}, status_code=400)
+            return JSONResponse({"error": "since must be a position or from:<ISO date>; limit an integer"},
+                                status_code=400)
         return JSONResponse(catalog.page(since, limit))
 
     async def expectations(_: Request) -> Response:

@@ -99,3 +99,35 @@ def read_all(bootstrap: str, topic: str, timeout: float = 60.0) -> list:  # type
         return records
     finally:
         consumer.close()
+
+
+def newest_timestamps(bootstrap: str, topics: Iterable[str]) -> dict[str, int | None]:
+    """Broker timestamp (ms) of the newest record of each topic; None when empty."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+                             client_id="lintas-reader")
+    try:
+        out: dict[str, int | None] = {}
+        for topic in topics:
+            tps = [TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or [])]
+            newest: int | None = None
+            if tps:
+                end = consumer.end_offsets(tps)
+                start = consumer.beginning_offsets(tps)
+                live = [tp for tp in tps if end[tp] > start[tp]]
+                if live:
+                    consumer.assign(live)
+                    for tp in live:
+                        consumer.seek(tp, end[tp] - 1)
+                    pending = set(live)
+                    deadline = time.monotonic() + 10
+                    while pending and time.monotonic() < deadline:
+                        for tp, messages in consumer.poll(timeout_ms=500).items():
+                            for message in messages:
+                                newest = max(newest or 0, message.timestamp)
+                            pending.discard(tp)
+            out[topic] = newest
+        return out
+    finally:
+        consumer.close()

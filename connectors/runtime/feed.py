@@ -69,7 +69,9 @@ class ChangeFeedSource:
                     attributes={"http_status": str(response.status_code)},
                 )
             )
-        return Page(items, {"since": feed.get("next", since)}, bool(feed.get("has_more")))
+        pending = feed.get("pending")
+        return Page(items, {"since": feed.get("next", since)}, bool(feed.get("has_more")),
+                    int(pending) if isinstance(pending, (int, str)) and str(pending).isdigit() else None)
 
 
 class NetworkFeedSource:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from connectors.runtime.cursors import CursorStore
+from connectors.runtime.cursors import CursorStore, control_key, status_partition
 from connectors.runtime.producer import RawProducer, raw_record
 from lintas.errors import FatalError, RetriableError, SkippableError
 from lintas.topics import DLQ
@@ -43,6 +43,7 @@ class Page:
     items: list[Fetched]
     cursor: dict[str, Any]
     has_more: bool
+    pending: int | None = None  # what the partner says is still waiting after this page
 
 
 class Source(Protocol):
@@ -65,6 +66,9 @@ class ConnectorStats:
     retries: int = 0
     last_success: datetime | None = None
     last_error: str | None = None
+    last_error_at: datetime | None = None
+    pending: int | None = None
+    state: str = "starting"
 
 
 class PollingConnector:
@@ -129,25 +133,63 @@ class PollingConnector:
                 committed(page)  # e.g. move dropped files away, now that they are safe
             self.stats.pages += 1
             self.stats.last_success = datetime.now(timezone.utc)
+            self.stats.pending = page.pending if page.pending is not None else (1 if page.has_more else 0)
             if self.on_page:
                 self.on_page(page, self.stats)
             if not page.has_more:
                 return self.stats.records - before
 
+    @property
+    def paused(self) -> bool:
+        control = self.cursors._cursors.get(control_key(self.source.name)) or {}
+        return bool(control.get("paused"))
+
+    def _report(self) -> None:
+        """Write the connector's status beside its cursor (for `lintas connectors status`)."""
+        def iso(moment: datetime | None) -> str | None:
+            return moment.isoformat() if moment else None
+
+        self.cursors.put(self.source.name, status_partition(self.source.source_partition), {
+            "state": self.stats.state,
+            "partner": self.source.partner,
+            "last_success": iso(self.stats.last_success),
+            "last_error": self.stats.last_error,
+            "last_error_at": iso(self.stats.last_error_at),
+            "records": self.stats.records,
+            "pages": self.stats.pages,
+            "skipped": self.stats.skipped,
+            "pending": self.stats.pending,
+            "updated_at": datetime.now(timezone.utc).isoformat(),
+        })
+
+    def _failed(self, exc: Exception) -> None:
+        self.stats.last_error = str(exc)
+        self.stats.last_error_at = datetime.now(timezone.utc)
+
     def run(self, stop: threading.Event | None = None, *, once: bool = False) -> ConnectorStats:
-        """Poll until ``stop`` is set (or one pass when ``once``). Retriable failures wait
-        and try again; a fatal one ends the run with the error."""
+        """Poll until ``stop`` is set (or one pass when ``once``). A paused connector (see
+        `lintas connectors pause`) waits; retriable failures wait and try again; a fatal one
+        ends the run with the error."""
         stop = stop or threading.Event()
         while not stop.is_set():
-            try:
-                self.poll_once()
-            except RetriableError as exc:
-                self.stats.retries += 1
-                self.stats.last_error = str(exc)
-                log.warning("%s: %s; next try in %.0fs", self.source.name, exc, self.interval)
-            except FatalError as exc:
-                self.stats.last_error = str(exc)
-                raise
+            self.cursors.refresh()
+            if self.paused and not once:
+                self.stats.state = "paused"
+            else:
+                try:
+                    self.poll_once()
+                    self.stats.state = "running"
+                except RetriableError as exc:
+                    self.stats.retries += 1
+                    self.stats.state = "retrying"
+                    self._failed(exc)
+                    log.warning("%s: %s; next try in %.0fs", self.source.name, exc, self.interval)
+                except FatalError as exc:
+                    self.stats.state = "failed"
+                    self._failed(exc)
+                    self._report()
+                    raise
+            self._report()
             if once:
                 break
             stop.wait(self.interval)

@@ -8,7 +8,7 @@ __all__ = ["register"]
 
 
 def register(cli: click.Group) -> None:
-    from lintas.cli import demo, dlq, ingest, kafka, lag, pipeline, sandbox, topics, view
+    from lintas.cli import connectors, demo, dlq, ingest, kafka, lag, pipeline, sandbox, topics, view
 
     cli.add_command(kafka.kafka)
     cli.add_command(topics.topics)
@@ -17,6 +17,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(pipeline.worker)
     cli.add_command(pipeline.sink)
     cli.add_command(pipeline.connect)
+    cli.add_command(connectors.connectors)
     cli.add_command(view.shipment)
     cli.add_command(view.replay)
     cli.add_command(sandbox.sandbox)

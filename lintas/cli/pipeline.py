@@ -7,7 +7,7 @@ import signal
 import sys
 import threading
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -146,7 +146,7 @@ def connect() -> None:
     """Pull connectors."""
 
 
-def _run_connector(source: Any, partner_id: str, once: bool) -> None:
+def _run_connector(source: Any, partner_id: str, once: bool, backfill_from: datetime | None = None) -> None:
     from connectors.runtime.cursors import CursorStore
     from connectors.runtime.poll import PollingConnector
     from connectors.runtime.producer import RawProducer
@@ -157,11 +157,14 @@ def _run_connector(source: Any, partner_id: str, once: bool) -> None:
     producer = RawProducer(bootstrap, client_id=f"lintas-connector-{partner_id}")
     cursors = CursorStore(bootstrap, producer)
     cursors.load()
+    if backfill_from is not None:  # start the feed over from that date
+        cursors.put(source.name, source.source_partition, {"since": f"from:{backfill_from.isoformat()}"})
     connector = PollingConnector(source, producer, cursors, interval=settings.poll_interval_seconds)
     stop = _stop_on_signals()
     try:
         stats = connector.run(stop, once=once)
     finally:
+        cursors.close()
         producer.close()
     err_console.print(f"{source.name}: {stats.records} record(s) in {stats.pages} page(s), "
                       f"{stats.skipped} skipped")
@@ -174,7 +177,10 @@ def _run_connector(source: Any, partner_id: str, once: bool) -> None:
 @click.option("--once", is_flag=True, help="One pass over the feed, then exit.")
 @click.option("--page-size", type=click.IntRange(1, 500), default=100, show_default=True,
               help="Tracking numbers asked per page of the change feed.")
-def connect_run(partner_id: str, feed: str, once: bool, page_size: int) -> None:
+@click.option("--backfill-from", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              default=None, help="Read the feed again from this date (UTC).")
+def connect_run(partner_id: str, feed: str, once: bool, page_size: int,
+                backfill_from: datetime | None) -> None:
     """Run the pull connector of PARTNER_ID until stopped."""
     from connectors.registry import get_partner
     from connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
@@ -194,7 +200,8 @@ def connect_run(partner_id: str, feed: str, once: bool, page_size: int) -> None:
               if feed == "tracking"
               else NetworkFeedSource(client, source_partition=position))
     try:
-        _run_connector(source, partner_id, once)
+        _run_connector(source, partner_id, once,
+                       backfill_from.replace(tzinfo=timezone.utc) if backfill_from else None)
     finally:
         client.close()
 
