@@ -8,7 +8,19 @@ __all__ = ["register"]
 
 
 def register(cli: click.Group) -> None:
-    from lintas.cli import connectors, demo, dlq, ingest, kafka, lag, pipeline, sandbox, topics, view
+    from lintas.cli import (
+        connectors,
+        demo,
+        dlq,
+        ingest,
+        kafka,
+        lag,
+        ops,
+        pipeline,
+        sandbox,
+        topics,
+        view,
+    )
 
     cli.add_command(kafka.kafka)
     cli.add_command(topics.topics)
@@ -23,5 +35,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(sandbox.sandbox)
     cli.add_command(demo.demo)
     cli.add_command(ingest.ingest)
+    cli.add_command(ingest.publish)
     cli.add_command(lag.lag)
     cli.add_command(dlq.dlq)
+    cli.add_command(ops.ops)

@@ -184,6 +184,46 @@ class OffsetReader:
         return {TopicPartition(tp.topic, tp.partition): value.offset
                 for tp, value in answer.items()}
 
+    def topic_partitions(self, topics: Iterable[str]) -> list[TopicPartition]:
+        """Every partition with a leader of those ``topics`` that exist, sorted."""
+        names = sorted(set(topics))
+        if not names:
+            return []
+        described = self._call("describing topics", lambda admin: admin.describe_topics(names))
+        return sorted(
+            TopicPartition(topic["name"], p["partition_index"])
+            for topic in described if not topic.get("error_code")
+            for p in topic.get("partitions", [])
+            if not p.get("error_code") and p.get("leader_id", -1) >= 0
+        )
+
+    def log_offsets(
+        self, partitions: Sequence[TopicPartition]
+    ) -> tuple[dict[TopicPartition, int], dict[TopicPartition, int]]:
+        """The log start and log end of ``partitions`` (see :meth:`topic_partitions`)."""
+        from kafka.protocol.consumer import OffsetSpec
+
+        if not partitions:
+            return {}, {}
+        return (self._list_offsets(partitions, OffsetSpec.EARLIEST),
+                self._list_offsets(partitions, OffsetSpec.LATEST))
+
+    def newest_timestamps(self, partitions: Sequence[TopicPartition]) -> dict[TopicPartition, int]:
+        """The largest record timestamp (ms) of each partition (ListOffsets ``max-timestamp``);
+        empty partitions are absent."""
+        from kafka.protocol.consumer import OffsetSpec
+
+        if not partitions:
+            return {}
+        answer = self._call(
+            "reading newest timestamps",
+            lambda admin: admin.list_partition_offsets(
+                {tp: OffsetSpec.MAX_TIMESTAMP for tp in partitions}),
+        )
+        return {TopicPartition(tp.topic, tp.partition): value.timestamp
+                for tp, value in answer.items()
+                if value.offset is not None and value.offset >= 0 and value.timestamp >= 0}
+
     def _call(self, what: str, request: Any) -> Any:
         from kafka.errors import KafkaError
 

@@ -20,6 +20,7 @@ from lintas.errors import BrokerError, SchemaError
 from lintas.topics import DLQ, NETWORK_NODES, SERVICE_POINTS, SHIPMENTS
 from schemas.codec import codec
 from streams import deadletters
+from streams.ops.metrics import observe_sink_batch
 from streams.view.store import TopicPartitionKey, ViewStore
 
 __all__ = ["SINK_GROUP", "BatchResult", "ViewSink"]
@@ -131,6 +132,7 @@ class ViewSink:
                     deleted.pop(key, None)
                 except SchemaError as exc:
                     letters.append(self._undecodable(tp, msg, exc))
+        committing = time.perf_counter()  # ops metrics: commit latency (streams/ops/metrics.py)
         self.store.apply(
             self.group_id,
             views=views.values(),
@@ -141,6 +143,7 @@ class ViewSink:
             deleted_points=gone_points.values(),
             offsets=offsets,
         )
+        observe_sink_batch(batch, time.perf_counter() - committing)
         return BatchResult(len(views), len(deleted), len(letters), records)
 
     def _take_outlet(self, tp: Any, msg: Any, nodes: dict[bytes, dict[str, Any]],
