@@ -1,0 +1,109 @@
+"""The publisher SDK: members who publish straight to Kafka in the standard format.
+
+    from connectors.publish import Publisher
+    with Publisher("broker:9092", member="asperindo-0042") as publisher:
+        result = publisher.publish_file("today.csv")          # JSON lines, CSV or Avro
+        result = publisher.publish_rows([{"tracking_number": "KN1", ...}])
+
+Every file is checked with the same parser the pipeline runs. Rows are grouped by
+tracking number and each group goes to ``lintas.raw.standard`` as one RawRecord (JSON
+lines), keyed ``standard:<tracking number>`` so a shipment's rows stay in order on one
+partition. Nothing is sent when the file is not in the format; rows the parser refuses
+are reported and, unless ``allow_bad_rows``, keep the whole file back. :meth:`publish_*`
+returns only after the broker acknowledged every record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from connectors.runtime.producer import RawProducer, raw_record
+from connectors.standard import parse_tracking
+from connectors.standard.decode import read_rows
+from connectors.standard.write import to_jsonl
+from connectors.tracking import normalize_tracking_number
+from lintas.errors import PayloadError
+
+__all__ = ["PublishResult", "Publisher"]
+
+PARTNER = "standard"
+
+
+@dataclass
+class PublishResult:
+    """What one call published, and what it refused."""
+
+    records: int = 0
+    tracking_numbers: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    published: bool = False
+
+
+class Publisher:
+    """Publishes standard-format rows for one member."""
+
+    def __init__(self, bootstrap: str, *, member: str | None = None,
+                 producer: RawProducer | None = None) -> None:
+        self.member = member
+        self._producer = producer or RawProducer(bootstrap, client_id=f"lintas-publisher-{member or 'member'}")
+        self._owns_producer = producer is None
+
+    def __enter__(self) -> Publisher:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._owns_producer:
+            self._producer.close()
+
+    def publish_file(self, path: str | Path, *, allow_bad_rows: bool = False) -> PublishResult:
+        """Check and publish one file (JSON lines, CSV or Avro)."""
+        data = Path(path).read_bytes()
+        _encoding, rows = read_rows(data)
+        good = [row.values for row in rows if row.values is not None]
+        result = PublishResult(problems=[f"{PARTNER}: {row.where}: {row.error}" for row in rows
+                                         if row.error is not None])
+        return self._publish(good, result, allow_bad_rows, source=Path(path).name)
+
+    def publish_rows(self, rows: Iterable[Mapping[str, Any]], *,
+                     allow_bad_rows: bool = False) -> PublishResult:
+        """Check and publish rows given as mappings (field name -> value)."""
+        return self._publish([dict(r) for r in rows], PublishResult(), allow_bad_rows, source="sdk")
+
+    def _publish(self, rows: list[dict[str, Any]], result: PublishResult, allow_bad_rows: bool,
+                 source: str) -> PublishResult:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            if self.member and not row.get("courier"):
+                row["courier"] = self.member
+            number = normalize_tracking_number(row.get("tracking_number") or "")
+            groups.setdefault(number, []).append(row)
+        payloads = {}
+        for number, group in groups.items():
+            payload = to_jsonl(group)
+            try:
+                parsed = parse_tracking(payload)
+            except PayloadError as exc:
+                result.problems.append(str(exc))
+                continue
+            result.problems += [p.message for p in parsed.problems]
+            if number and parsed.events:
+                payloads[number] = payload
+        if not payloads or (result.problems and not allow_bad_rows):
+            return result
+        for number, payload in payloads.items():
+            self._producer.send(raw_record(
+                partner=PARTNER, kind="file", connector="publisher", source=source,
+                payload=payload, request_key=number, content_type="application/x-ndjson",
+                attributes={"member": self.member} if self.member else {},
+            ), f"{PARTNER}:{number}")
+        self._producer.flush()
+        result.records = len(payloads)
+        result.tracking_numbers = sorted(payloads)
+        result.published = True
+        return result
