@@ -9,7 +9,9 @@ __all__ = ["register"]
 
 def register(cli: click.Group) -> None:
     from lintas.cli import (
+        api,
         connectors,
+        coverage,
         demo,
         dlq,
         ingest,
@@ -39,3 +41,5 @@ def register(cli: click.Group) -> None:
     cli.add_command(lag.lag)
     cli.add_command(dlq.dlq)
     cli.add_command(ops.ops)
+    cli.add_command(coverage.coverage)
+    cli.add_command(api.api)

@@ -1,41 +1,30 @@
-"""Read-side commands: ``lintas shipment``."""
+"""Read-side commands: ``lintas shipment`` and ``lintas replay``."""
 
 from __future__ import annotations
 
 import click
 from rich.table import Table
 
-from connectors.tracking import normalize_tracking_number
 from lintas.cli.output import console, print_json
-from lintas.errors import LintasError
 from lintas.settings import get_settings
 
 __all__ = ["replay", "shipment"]
 
 
-class NotFoundError(LintasError):
-    """Nothing in the view matches."""
-
-
 @click.command()
 @click.argument("tracking_number")
 @click.option("--partner", default=None, help="The partner, when two partners use the same number.")
+@click.option("--stale-days", type=click.FloatRange(0, 3650, min_open=True), default=7.0,
+              show_default=True, help="Flag a shipment with no event for this many days as stale.")
 @click.option("--json", "as_json", is_flag=True, help="Print the shipment as JSON.")
-def shipment(tracking_number: str, partner: str | None, as_json: bool) -> None:
+def shipment(tracking_number: str, partner: str | None, stale_days: float, as_json: bool) -> None:
     """Show the reconciled shipment of TRACKING_NUMBER (any leg's) from the view."""
+    from streams.view.queries import find_shipment
     from streams.view.store import open_store
 
     store = open_store(get_settings().view_url)
     try:
-        number = normalize_tracking_number(tracking_number)
-        ids = store.find_shipments(number, partner)
-        if not ids:
-            raise NotFoundError(f"no shipment with tracking number {number} in the view")
-        if len(ids) > 1:
-            raise NotFoundError(
-                f"{number} names {len(ids)} shipments ({', '.join(ids)}); choose with --partner"
-            )
-        view = store.shipment(ids[0])
+        view = find_shipment(store, tracking_number, partner=partner, stale_days=stale_days)
     finally:
         store.close()
     assert view is not None

@@ -1,0 +1,53 @@
+"""``lintas api serve``: the read-only HTTP API over the view (docs/read-api.md)."""
+
+from __future__ import annotations
+
+import click
+
+from lintas.cli.output import console, print_json
+from lintas.settings import get_settings
+
+__all__ = ["api"]
+
+#: The same default as ``streams.view.queries.DEFAULT_STALE_DAYS`` (not imported here, to
+#: keep the CLI quick to start).
+_STALE_DAYS = 7.0
+
+
+@click.group()
+def api() -> None:
+    """The read-only HTTP API: shipments, service points and coverage from the view."""
+
+
+@api.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (0.0.0.0 exposes the API to the network).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8600, show_default=True)
+@click.option("--stale-days", type=click.FloatRange(0, 3650, min_open=True), default=_STALE_DAYS,
+              show_default=True,
+              help="A shipment not in a terminal status with no event for longer is stale "
+                   "(requests may override it with stale_days).")
+@click.option("--database", "database_url", default=None,
+              help="URL of the view (default: LINTAS_DATABASE_URL, else SQLite under LINTAS_HOME).")
+def serve(host: str, port: int, stale_days: float, database_url: str | None) -> None:
+    """Serve the API until stopped; its OpenAPI document is at /openapi.json."""
+    import uvicorn
+
+    from streams.api import create_app
+    from streams.view.store import open_store
+
+    store = open_store(database_url or get_settings().view_url)
+    try:
+        app = create_app(store, stale_days=stale_days)
+        console.print(f"lintas read API on http://{host}:{port} (OpenAPI at /openapi.json)")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
+@api.command()
+def openapi() -> None:
+    """Print the API's OpenAPI 3.1 document."""
+    from streams.api import openapi_document
+
+    print_json(openapi_document())

@@ -1,0 +1,10 @@
+"""The read-only HTTP API over the view: shipments, service points, coverage.
+
+``create_app(view)`` gives the Starlette app; ``lintas api serve`` runs it. The OpenAPI
+3.1 document is served at ``/openapi.json``; docs/read-api.md explains the semantics.
+"""
+
+from streams.api.app import create_app
+from streams.api.openapi import API_VERSION, openapi_document
+
+__all__ = ["API_VERSION", "create_app", "openapi_document"]

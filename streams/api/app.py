@@ -1,0 +1,58 @@
+"""The read-only HTTP API over the view (Starlette): see docs/read-api.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from streams.api import params
+from streams.api.encoding import ApiResponse
+from streams.api.errors import EXCEPTION_HANDLERS
+from streams.api.handlers import ApiConfig
+from streams.api.openapi import openapi_document
+from streams.api.routes import ENDPOINTS, Endpoint
+from streams.view.queries import DEFAULT_STALE_DAYS, ViewSource
+from streams.view.queries.shipments import check_stale_days
+
+__all__ = ["create_app"]
+
+
+def _endpoint(endpoint: Endpoint) -> Callable[[Request], Response]:
+    """A Starlette endpoint (sync: it runs in the thread pool) for one table entry."""
+    known = {p.name for p in endpoint.parameters if p.location == "query"}
+    handler = endpoint.handler
+
+    def run(request: Request) -> Response:
+        params.check_known(request, known)
+        config: ApiConfig = request.app.state.config
+        answer: Any = openapi_document() if handler is None else handler(request, config)
+        return answer if isinstance(answer, Response) else ApiResponse(answer)
+
+    run.__name__ = endpoint.operation_id
+    return run
+
+
+def create_app(
+    view: ViewSource,
+    *,
+    stale_days: float = DEFAULT_STALE_DAYS,
+    clock: Callable[[], datetime] | None = None,
+) -> Starlette:
+    """The API over ``view`` (a store or an engine, which the caller owns and closes).
+
+    ``stale_days`` is the default of the stale anomaly when a request does not give it;
+    ``clock`` (aware UTC datetimes) decides staleness, the real clock unless given.
+    """
+    check_stale_days(stale_days)
+    routes = [Route(e.path, _endpoint(e), methods=["GET"], name=e.operation_id)
+              for e in ENDPOINTS]
+    app = Starlette(routes=routes, exception_handlers=dict(EXCEPTION_HANDLERS))
+    config = ApiConfig(view, stale_days) if clock is None else ApiConfig(view, stale_days, clock)
+    app.state.config = config
+    return app
