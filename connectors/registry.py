@@ -78,6 +78,8 @@ def _pulled(partner_id: str, name: str, client_name: str) -> Partner:
     """A pull partner whose package follows docs/adding-a-partner.md."""
     from importlib import import_module
 
+    from connectors.network_drop import COLUMNS, network_parser
+
     package = import_module(f"connectors.{partner_id}")
     client = getattr(import_module(f"connectors.{partner_id}.client"), client_name)
     create_app = import_module(f"connectors.{partner_id}.sandbox").create_app
@@ -86,6 +88,7 @@ def _pulled(partner_id: str, name: str, client_name: str) -> Partner:
         partner_id, name, "pull", package.parse_tracking, package.STATUSES,
         client=client, catalog=catalog,
         sandbox=lambda entries, creds: create_app(entries=entries, credentials=creds),
+        parse_network=network_parser(partner_id) if partner_id in COLUMNS else None,
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from connectors.network_drop import build_network_file
 from connectors.pos.network_scenarios import expected_nodes
 from connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
 from connectors.runtime.cursors import CursorStore
@@ -41,6 +42,9 @@ Progress = Callable[[str], None]
 
 #: Distinct offices in the Pos sandbox's network (seed 1, which the sandbox serves).
 POS_OFFICES = expected_nodes(1)
+#: Partners whose outlets come as a CSV drop, and the outlets each network lists.
+NETWORK_DROPS = ("jne", "jnt", "sicepat")
+EXPECTED_NODES = {"pos": POS_OFFICES, **{p: build_network_file(p, 1)[1] for p in NETWORK_DROPS}}
 
 
 @dataclass
@@ -178,6 +182,12 @@ def _feed(bootstrap: str, settings: Settings, catalogs: dict[str, list[Entry]],
                             "feed": "network", "sandbox_seed": seed}), producer, cursors)
                 finally:
                     client.close()
+                if partner_id in NETWORK_DROPS:
+                    folder = settings.home / "demo" / f"network-{partner_id}-{seed}"
+                    folder.mkdir(parents=True, exist_ok=True)
+                    (folder / f"{partner_id}-outlets.csv").write_bytes(
+                        build_network_file(partner_id, 1)[0])
+                    _run_once(FileDropSource(partner_id, folder, kind="network"), producer, cursors)
             elif partner.mode == "push" and partner.deliver is not None:
                 if ingest is None:
                     ingest = serve_in_thread(
@@ -269,9 +279,10 @@ def run_demo(
 
         def still_missing() -> list[str]:
             out = missing_from_view(store, every_entry)
-            nodes = store.count_nodes("pos")
-            if "pos" in sandboxes and nodes < POS_OFFICES:
-                out.append(f"pos network: {nodes}/{POS_OFFICES} offices")
+            for partner_id, expected in EXPECTED_NODES.items():
+                nodes = store.count_nodes(partner_id)
+                if partner_id in catalogs and nodes < expected:
+                    out.append(f"{partner_id} network: {nodes}/{expected} outlets")
             return out
 
         missing = still_missing()
