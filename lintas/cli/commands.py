@@ -18,6 +18,7 @@ def register(cli: click.Group) -> None:
         kafka,
         lag,
         ops,
+        partners,
         pipeline,
         sandbox,
         topics,
@@ -43,3 +44,4 @@ def register(cli: click.Group) -> None:
     cli.add_command(ops.ops)
     cli.add_command(coverage.coverage)
     cli.add_command(api.api)
+    cli.add_command(partners.partners)

@@ -56,3 +56,11 @@ def test_every_lintas_variable_in_compose_is_a_setting():
             assert group in fields and field in partner_fields, name
         else:
             assert key in fields, name
+
+
+def test_partner_crosswalk_document_is_current():
+    from connectors.crosswalk import render_crosswalk
+
+    assert (ROOT / "docs" / "partners.md").read_text(encoding="utf-8") == render_crosswalk(), (
+        "run `lintas partners crosswalk --write docs/partners.md`"
+    )
