@@ -45,7 +45,8 @@ def parse_time(value: Any, formats: tuple[str, ...]) -> datetime:
         raise ValueError("time is missing")
     for fmt in formats:
         try:
-            return datetime.strptime(raw, fmt)
+            # Naive unless ``fmt`` has %z: the caller localizes a partner's wall-clock time.
+            return datetime.strptime(raw, fmt)  # noqa: DTZ007
         except ValueError:
             continue
     raise ValueError(f"time {raw!r} is not in a known format")

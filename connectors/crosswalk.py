@@ -11,7 +11,11 @@ from schemas.statuses import AFTERSHIP_TAG, Status
 
 __all__ = ["render_crosswalk"]
 
-_HOW = {"code": "raw status", "prefix": "raw status starting with", "text": "status text containing"}
+_HOW = {
+    "code": "raw status",
+    "prefix": "raw status starting with",
+    "text": "status text containing",
+}
 
 
 def render_crosswalk() -> str:

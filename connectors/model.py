@@ -23,7 +23,8 @@ def event_id(
     case, spacing or punctuation) gets the same id."""
     text = _TEXT_NOISE.sub(" ", raw_text.casefold()).strip()
     millis = int(instant.timestamp() * 1000)
-    material = f"{partner}\x1f{tracking_number}\x1f{raw_status.strip().upper()}\x1f{text}\x1f{millis}"
+    status = raw_status.strip().upper()
+    material = f"{partner}\x1f{tracking_number}\x1f{status}\x1f{text}\x1f{millis}"
     return hashlib.blake2b(material.encode(), digest_size=12).hexdigest()
 
 

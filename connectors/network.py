@@ -36,6 +36,9 @@ NODE_KINDS: dict[str, str] = {
     "LOCKER": "locker", "LOKER": "locker",
 }
 
+#: Values of an ``active`` column that mean the outlet is closed.
+_INACTIVE = ("N", "NO", "0", "TIDAK", "TIDAK AKTIF", "INACTIVE", "FALSE")
+
 
 def read_coordinate(value: Any, low: float, high: float) -> float | None:
     """A latitude/longitude from a number or text (comma decimals too); None if absent
@@ -144,7 +147,9 @@ def parse_csv_network(
 
         source_id, name = get("source_id"), get("name")
         if not source_id or not name:
-            result.problems.append(Problem("InvalidNode", f"{partner}: row {index}: no id or name", index))
+            result.problems.append(
+                Problem("InvalidNode", f"{partner}: row {index}: no id or name", index)
+            )
             continue
         postal = get("postal_code")
         result.nodes.append(Node(
@@ -158,6 +163,6 @@ def parse_csv_network(
             city=get("city"),
             latitude=read_coordinate(get("latitude"), -11.5, 6.5),
             longitude=read_coordinate(get("longitude"), 94.0, 141.5),
-            active=normalize_code(get("active") or "Y") not in ("N", "NO", "0", "TIDAK", "TIDAK AKTIF", "INACTIVE", "FALSE"),
+            active=normalize_code(get("active") or "Y") not in _INACTIVE,
         ))
     return result

@@ -53,7 +53,8 @@ def build_network_file(partner: str, seed: int, *, share: float = 0.5) -> tuple[
     columns = COLUMNS[partner]
     out = io.StringIO()
     delimiter = ";" if partner == "jne" else ","
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n" if partner == "jne" else "\n")
+    lineterminator = "\r\n" if partner == "jne" else "\n"
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=lineterminator)
     writer.writerow([columns[f] for f in ("source_id", "name", "kind", "address", "postal_code",
                                           "city", "latitude", "longitude", "active")])
     rows = 0

@@ -48,7 +48,9 @@ class Publisher:
     def __init__(self, bootstrap: str, *, member: str | None = None,
                  producer: RawProducer | None = None) -> None:
         self.member = member
-        self._producer = producer or RawProducer(bootstrap, client_id=f"lintas-publisher-{member or 'member'}")
+        self._producer = producer or RawProducer(
+            bootstrap, client_id=f"lintas-publisher-{member or 'member'}"
+        )
         self._owns_producer = producer is None
 
     def __enter__(self) -> Publisher:

@@ -106,7 +106,8 @@ def _push_and_file() -> tuple[Partner, ...]:
         Partner("idexpress", "ID Express", "push", idexpress.parse_tracking, idexpress.STATUSES,
                 catalog=idexpress_scenarios.build_catalog, deliver=idexpress_sandbox.deliver),
         Partner("standard", "Standard format (ASPERINDO members)", "file",
-                standard.parse_tracking, standard.STATUSES, catalog=standard_scenarios.build_catalog),
+                standard.parse_tracking, standard.STATUSES,
+                catalog=standard_scenarios.build_catalog),
     )
 
 
@@ -132,4 +133,6 @@ def get_partner(partner_id: str) -> Partner:
         return PARTNERS[partner_id]
     except KeyError:
         known = ", ".join(sorted(PARTNERS))
-        raise ConfigurationError(f"unknown partner {partner_id!r}; known partners: {known}") from None
+        raise ConfigurationError(
+            f"unknown partner {partner_id!r}; known partners: {known}"
+        ) from None

@@ -115,8 +115,10 @@ def feed_routes(path: str, catalog: Catalog, authorized: Any) -> list[Any]:
             since = catalog.position(request.query_params.get("since"))
             limit = min(500, max(1, int(request.query_params.get("limit", "100"))))
         except ValueError:
-            return JSONResponse({"error": "since must be a position or from:<ISO date>; limit an integer"},
-                                status_code=400)
+            return JSONResponse(
+                {"error": "since must be a position or from:<ISO date>; limit an integer"},
+                status_code=400,
+            )
         return JSONResponse(catalog.page(since, limit))
 
     async def expectations(_: Request) -> Response:

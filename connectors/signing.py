@@ -10,7 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-__all__ = ["REPLAY_WINDOW_SECONDS", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "sign", "signature_headers", "verify"]
+__all__ = [
+    "REPLAY_WINDOW_SECONDS",
+    "SIGNATURE_HEADER",
+    "TIMESTAMP_HEADER",
+    "sign",
+    "signature_headers",
+    "verify",
+]
 
 TIMESTAMP_HEADER = "X-Lintas-Timestamp"
 SIGNATURE_HEADER = "X-Lintas-Signature"

@@ -62,14 +62,14 @@ class StatusTable:
                 if pattern.search(upper):
                     return status
         key = normalize_code(raw_code)
-        status = self.codes.get(key)
-        if status is None:
+        mapped = self.codes.get(key)
+        if mapped is None:
             for prefix, candidate in self.prefixes:
                 if key.startswith(prefix):
                     return candidate
             self.unmapped[key] += 1
             return Status.UNKNOWN
-        return status
+        return mapped
 
     def rows(self) -> list[tuple[str, str, Status]]:
         """(kind, raw, status) rows for the crosswalk document, in a stable order."""

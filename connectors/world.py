@@ -73,7 +73,7 @@ def _postal_codes(regency: str) -> tuple[str, ...]:
 def places(seed: int, per_city: int = 6) -> list[Place]:
     """``per_city`` places in each city, drawn from ``seed``."""
     rng = random.Random(seed)
-    out = []
+    out: list[Place] = []
     for city in CITIES:
         codes = _postal_codes(city.regency)
         for _ in range(per_city):

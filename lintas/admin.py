@@ -5,9 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lintas.errors import BrokerError
 from lintas.topics import TopicSpec
+
+if TYPE_CHECKING:
+    from kafka import KafkaAdminClient
+    from kafka.consumer.fetcher import ConsumerRecord
 
 __all__ = ["TopicOutcome", "admin_client", "ensure_topics", "read_all"]
 
@@ -21,7 +26,7 @@ class TopicOutcome:
     partitions: int
 
 
-def admin_client(bootstrap: str, client_id: str = "lintas-admin"):  # type: ignore[no-untyped-def]
+def admin_client(bootstrap: str, client_id: str = "lintas-admin") -> KafkaAdminClient:
     """A kafka-python admin client; :class:`BrokerError` when nothing answers."""
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
@@ -76,7 +81,7 @@ def ensure_topics(
     return out
 
 
-def read_all(bootstrap: str, topic: str, timeout: float = 60.0) -> list:  # type: ignore[type-arg]
+def read_all(bootstrap: str, topic: str, timeout: float = 60.0) -> list[ConsumerRecord]:
     """Every record of ``topic`` from its beginning to its end as of now (no group)."""
     from kafka import KafkaConsumer, TopicPartition
 
@@ -89,13 +94,15 @@ def read_all(bootstrap: str, topic: str, timeout: float = 60.0) -> list:  # type
         consumer.assign(tps)
         consumer.seek_to_beginning(*tps)
         end = consumer.end_offsets(tps)
-        records = []
+        records: list[ConsumerRecord] = []
         deadline = time.monotonic() + timeout
         while any(consumer.position(tp) < end[tp] for tp in tps):
             if time.monotonic() > deadline:
                 raise BrokerError(f"reading {topic} timed out")
             for messages in consumer.poll(timeout_ms=500).values():
-                records.extend(m for m in messages if m.offset < end[TopicPartition(m.topic, m.partition)])
+                records.extend(
+                    m for m in messages if m.offset < end[TopicPartition(m.topic, m.partition)]
+                )
         return records
     finally:
         consumer.close()

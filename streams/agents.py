@@ -21,7 +21,13 @@ from streams.assembler import Assembler
 from streams.deadletters import headers_for
 from streams.eventset import EventSet, decode_event_set, encode_event_set
 from streams.linker import Linker
-from streams.messages import LegUpdate, decode_assignment, decode_update, encode_assignment, encode_update
+from streams.messages import (
+    LegUpdate,
+    decode_assignment,
+    decode_update,
+    encode_assignment,
+    encode_update,
+)
 from streams.normalize import event_key, normalize_record
 from streams.outlets import OutletMatcher, region_key
 from streams.reconcile import preferred
@@ -141,7 +147,7 @@ class _BytesKeyed:
 
     @classmethod
     def linker(cls, table: Any) -> Linker:
-        return Linker(cls(table))  # type: ignore[arg-type]
+        return Linker(cls(table))
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.table.get(key.encode(), default)

@@ -26,7 +26,14 @@ from schemas.codec import register_faust_codecs
 from streams.transport import SCHEME
 from streams.transport import register as register_transport
 
-__all__ = ["LEG_UPDATES", "OUTLETS_BY_REGION", "SHIPMENT_LEGS", "Pipeline", "create_app", "faust_settings"]
+__all__ = [
+    "LEG_UPDATES",
+    "OUTLETS_BY_REGION",
+    "SHIPMENT_LEGS",
+    "Pipeline",
+    "create_app",
+    "faust_settings",
+]
 
 #: Internal topics between the worker's agents (not a public contract).
 LEG_UPDATES = "lintas-leg-updates"
@@ -61,7 +68,9 @@ class Pipeline:
 def faust_settings(settings: Settings) -> dict[str, Any]:
     """Faust configuration derived from lintas settings."""
     return {
-        "broker": [f"{SCHEME}://{server.strip()}" for server in bootstrap_servers(settings).split(",")],
+        "broker": [
+            f"{SCHEME}://{server.strip()}" for server in bootstrap_servers(settings).split(",")
+        ],
         "store": settings.table_store,
         "datadir": str(settings.home / "worker"),
         "topic_partitions": settings.topic_partitions,

@@ -10,7 +10,6 @@ union of its legs' events — or ``None`` when no leg is left, which becomes a t
 from __future__ import annotations
 
 import io
-from collections.abc import MutableMapping
 from functools import cache
 from typing import Any
 
@@ -19,6 +18,7 @@ import fastavro
 from schemas.codec import load_schema
 from streams.messages import LegAssignment
 from streams.reconcile import reconcile
+from streams.tables import StateTable
 
 __all__ = ["Assembler"]
 
@@ -32,7 +32,8 @@ def _schema() -> Any:
                 {"name": "leg", "type": "string"},
                 {"name": "method", "type": "string"},
                 {"name": "confidence", "type": "double"},
-                {"name": "events", "type": {"type": "array", "items": load_schema("ShipmentEvent")}},
+                {"name": "events",
+                 "type": {"type": "array", "items": load_schema("ShipmentEvent")}},
             ]}}}],
     })
 
@@ -53,7 +54,7 @@ def _encode(legs: dict[str, dict[str, Any]]) -> bytes:
 class Assembler:
     """Keeps shipments' legs and reconciles their views."""
 
-    def __init__(self, table: MutableMapping[str, bytes]) -> None:
+    def __init__(self, table: StateTable) -> None:
         self.table = table
 
     def apply(self, message: LegAssignment) -> dict[str, Any] | None:

@@ -37,7 +37,8 @@ def headers_for(
     offset: int | None,
     failed_at: datetime | None = None,
 ) -> list[tuple[str, bytes]]:
-    """The ``lintas.error.*`` headers describing ``failure`` of the record at topic/partition/offset."""
+    """The ``lintas.error.*`` headers describing ``failure`` of the record at
+    topic/partition/offset."""
     at = failed_at or datetime.now(timezone.utc)
     fields: dict[str, Any] = {
         "stage": failure.stage,
@@ -72,7 +73,8 @@ def decode(
     for name, raw in headers:
         if name.startswith(HEADER_PREFIX) and raw is not None:
             found[name[len(HEADER_PREFIX):]] = raw.decode("utf-8", "replace")
-    topic, partition, offset = found.get("topic"), _int(found.get("partition")), _int(found.get("offset"))
+    topic = found.get("topic")
+    partition, offset = _int(found.get("partition")), _int(found.get("offset"))
     row = _int(found.get("row"))
     ident = f"{topic}:{partition}:{offset}" + (f":{row}" if row is not None else "")
     try:

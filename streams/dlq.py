@@ -22,7 +22,13 @@ from lintas.admin import read_all
 from lintas.topics import DLQ
 from streams.deadletters import decode
 
-__all__ = ["DeadLetterRecord", "ReplayOutcome", "read_dead_letters", "replay_dead_letters", "summarize"]
+__all__ = [
+    "DeadLetterRecord",
+    "ReplayOutcome",
+    "read_dead_letters",
+    "replay_dead_letters",
+    "summarize",
+]
 
 REPLAY_CONNECTOR = "lintas-dlq-replay"
 
@@ -47,7 +53,8 @@ def read_dead_letters(
     """Every dead letter, oldest first, filtered by partner, reason (error class) and stage.
     The same failure reported twice (at-least-once) appears once."""
     out: dict[str, DeadLetterRecord] = {}
-    for message in sorted(read_all(bootstrap, DLQ), key=lambda m: (m.timestamp, m.partition, m.offset)):
+    messages = sorted(read_all(bootstrap, DLQ), key=lambda m: (m.timestamp, m.partition, m.offset))
+    for message in messages:
         letter = decode(message.headers or [], message.key, message.value,
                         dlq_timestamp_ms=message.timestamp)
         if partner and letter["partner"] != partner:
@@ -56,7 +63,9 @@ def read_dead_letters(
             continue
         if stage and letter["stage"] != stage:
             continue
-        out.setdefault(letter["dead_letter_id"], DeadLetterRecord(message.partition, message.offset, letter))
+        out.setdefault(
+            letter["dead_letter_id"], DeadLetterRecord(message.partition, message.offset, letter)
+        )
     return list(out.values())
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import MutableMapping
 from datetime import datetime
 
 from streams.linking import EARLY, WINDOW, LegLink, LegSummary, link_legs, summarize
 from streams.messages import LegAssignment, LegState, LegUpdate, decode_state, encode_state
+from streams.tables import StateTable
 
 __all__ = ["Linker"]
 
@@ -26,12 +26,13 @@ __all__ = ["Linker"]
 class Linker:
     """Decides which shipment each leg belongs to."""
 
-    def __init__(self, table: MutableMapping[str, bytes]) -> None:
+    def __init__(self, table: StateTable) -> None:
         self.table = table
         self._summaries: dict[str, LegSummary] | None = None
         self._members: dict[str, set[str]] = defaultdict(set)
         self._named_by: dict[str, set[str]] = defaultdict(set)  # leg -> legs naming it
-        self._open: dict[str, list[tuple[datetime, str]]] = defaultdict(list)  # partner -> hand-overs
+        # partner -> hand-overs
+        self._open: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
         self._starts: dict[str, list[tuple[datetime, str]]] = defaultdict(list)  # partner -> legs
 
     # -- indexes, rebuilt from the table after a restart ------------------------------
@@ -93,7 +94,9 @@ class Linker:
         for h in me.handovers_to:
             if h.tracking_number is None:
                 pool |= set(self._between(self._starts[h.partner], h.at - EARLY, h.at + WINDOW))
-        pool |= set(self._between(self._open[me.partner], me.first_at - WINDOW, me.first_at + EARLY))
+        pool |= set(
+            self._between(self._open[me.partner], me.first_at - WINDOW, me.first_at + EARLY)
+        )
         for member in list(pool):
             state = self._state(member)
             if state is not None:
@@ -122,8 +125,10 @@ class Linker:
             state = before if leg == update.leg else self._state(leg)
             events = update.events if leg == update.leg else (state.events if state else [])
             offset = update.offset if leg == update.leg else (state.offset if state else -1)
-            unchanged = state is not None and (state.shipment_id, state.method, state.confidence) == (
-                link.shipment_id, link.method, link.confidence)
+            unchanged = state is not None and (
+                (state.shipment_id, state.method, state.confidence)
+                == (link.shipment_id, link.method, link.confidence)
+            )
             if unchanged and leg != update.leg:
                 continue
             if state is not None and state.shipment_id != link.shipment_id:

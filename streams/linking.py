@@ -135,7 +135,9 @@ def summarize(leg: str, events: Iterable[Mapping[str, Any]]) -> LegSummary:
         first_at=first["occurred_at"],
         first_region=regions[0] if regions else None,
         destination_region=destination[-1] if destination else None,
-        handovers_to=tuple(sorted(to.values(), key=lambda h: (h.at, h.partner, h.tracking_number or ""))),
+        handovers_to=tuple(
+            sorted(to.values(), key=lambda h: (h.at, h.partner, h.tracking_number or ""))
+        ),
         handovers_from=tuple(sorted(came_from)),
         first_status=_status(first).value,
     )
@@ -206,7 +208,7 @@ def link_legs(summaries: Iterable[LegSummary]) -> dict[str, LegLink]:
                 join(summary.leg, other, "explicit", 1.0)
                 claimed.add(summary.leg)
 
-    offers = []
+    offers: list[tuple[float, str, str, float]] = []
     for giver in legs.values():
         for handover in giver.handovers_to:
             if handover.tracking_number:
@@ -218,12 +220,12 @@ def link_legs(summaries: Iterable[LegSummary]) -> dict[str, LegLink]:
                 if score >= THRESHOLD:
                     offers.append((-score, candidate.leg, giver.leg, score))
     taken_handovers: set[str] = set()
-    for _neg, candidate, giver, score in sorted(offers):
-        if candidate in claimed or giver in taken_handovers:
+    for _neg, candidate_leg, giver_leg, score in sorted(offers):
+        if candidate_leg in claimed or giver_leg in taken_handovers:
             continue
-        claimed.add(candidate)
-        taken_handovers.add(giver)
-        join(candidate, giver, "heuristic", score)
+        claimed.add(candidate_leg)
+        taken_handovers.add(giver_leg)
+        join(candidate_leg, giver_leg, "heuristic", score)
 
     members: dict[str, list[LegSummary]] = {}
     for leg in legs:

@@ -97,7 +97,9 @@ def _encode(schema: Any, record: dict[str, Any]) -> bytes:
 
 
 def encode_update(update: LegUpdate) -> bytes:
-    return _encode(_schemas()[0], {"leg": update.leg, "events": update.events, "offset": update.offset})
+    return _encode(
+        _schemas()[0], {"leg": update.leg, "events": update.events, "offset": update.offset}
+    )
 
 
 def decode_update(data: bytes) -> LegUpdate:

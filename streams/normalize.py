@@ -48,11 +48,14 @@ def _normalize_network(partner: Partner, raw: dict[str, Any]) -> Normalized:
                           partner=partner.id)
     except Exception as exc:  # a parser bug must not stop the worker
         return Normalized(failures=[Failure(STAGE, type(exc).__name__,
-                                            f"{partner.id}: network parser failed: {exc}", partner.id)],
+                                            f"{partner.id}: network parser failed: {exc}",
+                                            partner.id)],
                           partner=partner.id)
     return Normalized(
         nodes=[node.to_record() for node in result.nodes],
-        failures=[Failure(STAGE, p.error_class, p.message, partner.id, p.row) for p in result.problems],
+        failures=[
+            Failure(STAGE, p.error_class, p.message, partner.id, p.row) for p in result.problems
+        ],
         partner=partner.id,
     )
 
@@ -70,7 +73,8 @@ def normalize_record(
     partner = PARTNERS.get(partner_id)
     if partner is None:
         return Normalized(
-            failures=[Failure(STAGE, "UnknownPartner", f"no parser for partner {partner_id!r}", partner_id)],
+            failures=[Failure(STAGE, "UnknownPartner", f"no parser for partner {partner_id!r}",
+                              partner_id)],
             partner=partner_id,
         )
     if raw["kind"] == "network":
@@ -78,10 +82,12 @@ def normalize_record(
     try:
         result = partner.parse(raw["payload"], request_key=raw.get("request_key"))
     except PayloadError as exc:
-        return Normalized(failures=[Failure(STAGE, "PayloadError", str(exc), partner_id)], partner=partner_id)
+        return Normalized(failures=[Failure(STAGE, "PayloadError", str(exc), partner_id)],
+                          partner=partner_id)
     except Exception as exc:  # a parser bug must not stop the worker
         return Normalized(
-            failures=[Failure(STAGE, type(exc).__name__, f"{partner_id}: parser failed: {exc}", partner_id)],
+            failures=[Failure(STAGE, type(exc).__name__, f"{partner_id}: parser failed: {exc}",
+                              partner_id)],
             partner=partner_id,
         )
     origin = {

@@ -10,13 +10,13 @@ after a restart (an offset already applied) sends the region's service points ag
 from __future__ import annotations
 
 import hashlib
-from collections.abc import MutableMapping
 from typing import Any
 
 from connectors.regions import region_names
 from schemas.codec import codec
 from streams.messages import decode_region, encode_region
 from streams.servicepoints import match_outlets
+from streams.tables import StateTable
 
 __all__ = ["UNLOCATED", "OutletMatcher", "region_key"]
 
@@ -31,7 +31,7 @@ def region_key(node: dict[str, Any]) -> str:
 class OutletMatcher:
     """Keeps each region's outlets and service points."""
 
-    def __init__(self, table: MutableMapping[str, bytes]) -> None:
+    def __init__(self, table: StateTable) -> None:
         self.table = table
         self._codec = codec("ServicePoint")
 

@@ -51,7 +51,9 @@ def replay(
 ) -> ReplayResult:
     """Rebuild the view of ``partners`` into ``store``; see the module doc."""
     legs: dict[str, EventSet] = {}
-    linker, assembler = Linker({}), Assembler({})
+    leg_states: dict[str, bytes] = {}
+    shipment_states: dict[str, bytes] = {}
+    linker, assembler = Linker(leg_states), Assembler(shipment_states)
     views: dict[str, dict[str, Any] | None] = {}
     letters: list[dict[str, Any]] = []
     nodes: dict[str, dict[str, Any]] = {}
@@ -83,7 +85,8 @@ def replay(
                 update = LegUpdate(leg, list(state.events.values()), sequence)
                 for assignment in linker.apply(update):
                     views[assignment.shipment_id] = assembler.apply(assignment)
-    matcher = OutletMatcher({})
+    region_outlets: dict[str, bytes] = {}
+    matcher = OutletMatcher(region_outlets)
     points: dict[str, dict[str, Any] | None] = {}
     for offset, node in enumerate(nodes.values()):
         for spid, point in matcher.apply(node, offset):

@@ -46,7 +46,10 @@ def _metres(a: Mapping[str, Any], b: Mapping[str, Any]) -> float | None:
         return None
     lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"],
                                                  b["latitude"], b["longitude"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
@@ -88,8 +91,11 @@ def _candidate_pairs(items: list[Mapping[str, Any]]) -> set[tuple[str, str]]:
     return pairs
 
 
-def match_outlets(nodes: Iterable[Mapping[str, Any]], *, regions: Mapping[str, tuple[str, str]]
-                  | None = None) -> dict[str, dict[str, Any]]:
+def match_outlets(
+    nodes: Iterable[Mapping[str, Any]],
+    *,
+    regions: Mapping[str, tuple[str | None, str | None]] | None = None,
+) -> dict[str, dict[str, Any]]:
     """Service points (ServicePoint records by id) of the nodes of one region.
 
     ``regions`` maps a region code to (regency name, province name) for enrichment. A
@@ -136,8 +142,12 @@ def match_outlets(nodes: Iterable[Mapping[str, Any]], *, regions: Mapping[str, t
             "province_name": names[1],
             "postal_code": anchor.get("postal_code") or next(
                 (n["postal_code"] for n in members if n.get("postal_code")), None),
-            "latitude": round(sum(n["latitude"] for n in located) / len(located), 6) if located else None,
-            "longitude": round(sum(n["longitude"] for n in located) / len(located), 6) if located else None,
+            "latitude": (
+                round(sum(n["latitude"] for n in located) / len(located), 6) if located else None
+            ),
+            "longitude": (
+                round(sum(n["longitude"] for n in located) / len(located), 6) if located else None
+            ),
             "active": any(n.get("active", True) for n in members),
             "sources": [
                 {"node_id": n["node_id"], "partner": n["partner"], "source_id": n["source_id"],

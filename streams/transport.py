@@ -23,10 +23,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from typing import Any
 
-from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.transport.drivers import TRANSPORTS
+from faust.transport.drivers import aiokafka as faust_aiokafka
 
 __all__ = ["RESEEK_LIMIT", "RESEEK_WAIT", "SCHEME", "GapSafeConsumer", "Transport", "register"]
 
@@ -48,6 +49,14 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
         # earliest offset), fetched once per partition.
         self._log_start: dict[Any, int] = {}
         self._log_start_pending: set[Any] = set()
+        # Fire-and-forget work (log start fetches, seeks), held until done so the event
+        # loop's weak reference is not the only one.
+        self._background: set[asyncio.Future[Any]] = set()
+
+    def _in_background(self, work: Awaitable[Any]) -> None:
+        future = asyncio.ensure_future(work)
+        self._background.add(future)
+        future.add_done_callback(self._background.discard)
 
     def _baseline(self, tp: Any) -> int | None:
         """The first offset that must be processed: the committed one, or for a partition
@@ -59,7 +68,7 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
             return self._log_start[tp]
         if tp not in self._log_start_pending:
             self._log_start_pending.add(tp)
-            asyncio.ensure_future(self._fetch_log_start(tp))
+            self._in_background(self._fetch_log_start(tp))
         return None
 
     async def _fetch_log_start(self, tp: Any) -> None:
@@ -106,7 +115,7 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
                 tp, committed, first, committed,
             )
             self._reseeks[key] = (count + 1, now)
-            asyncio.ensure_future(self.seek(tp, committed))
+            self._in_background(self.seek(tp, committed))
         return None
 
     def _forget_reseeks(self, tp: Any) -> None:

@@ -48,10 +48,16 @@ class PosClient:
         if not credentials.base_url:
             raise FatalError("pos: no API address; set LINTAS_POS__BASE_URL")
         if not credentials.client_id or credentials.client_secret is None:
-            raise FatalError("pos: no OAuth2 client; set LINTAS_POS__CLIENT_ID and LINTAS_POS__CLIENT_SECRET")
+            raise FatalError(
+                "pos: no OAuth2 client; set LINTAS_POS__CLIENT_ID and LINTAS_POS__CLIENT_SECRET"
+            )
         self._credentials = credentials
-        self._http = httpx.Client(base_url=credentials.base_url, timeout=timeout, transport=transport)
-        self._limiter = RateLimiter(credentials.rate_per_second, burst=max(1, int(credentials.rate_per_second)))
+        self._http = httpx.Client(
+            base_url=credentials.base_url, timeout=timeout, transport=transport
+        )
+        self._limiter = RateLimiter(
+            credentials.rate_per_second, burst=max(1, int(credentials.rate_per_second))
+        )
         self._token: _Token | None = None
 
     def close(self) -> None:
@@ -67,7 +73,8 @@ class PosClient:
         )
         check_response(response, PARTNER)
         body = response.json()
-        return _Token(body["access_token"], time.monotonic() + float(body.get("expires_in", 3600)) - 30)
+        expires_at = time.monotonic() + float(body.get("expires_in", 3600)) - 30
+        return _Token(body["access_token"], expires_at)
 
     def _authorized(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         def call() -> httpx.Response:

@@ -26,22 +26,33 @@ def parse_network(payload: bytes | str | dict[str, Any], *, updated_at: datetime
     """Nodes of one page of the Pos office API."""
     body = load_json(payload, PARTNER)
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-        keys = ", ".join(sorted(map(str, body))[:6]) if isinstance(body, dict) else type(body).__name__
-        raise PayloadError(f"{PARTNER}: not a Pos office page: expected a 'data' list, found: {keys}")
+        if isinstance(body, dict):
+            keys = ", ".join(sorted(map(str, body))[:6])
+        else:
+            keys = type(body).__name__
+        raise PayloadError(
+            f"{PARTNER}: not a Pos office page: expected a 'data' list, found: {keys}"
+        )
     result = NetworkResult()
     for index, row in enumerate(body["data"]):
         if not isinstance(row, dict):
-            result.problems.append(Problem("InvalidNode", f"{PARTNER}: row {index}: not an object", index))
+            result.problems.append(
+                Problem("InvalidNode", f"{PARTNER}: row {index}: not an object", index)
+            )
             continue
         code = text(row.get("officeCode"))
         name = text(row.get("officeName"))
         if not code or not name:
             result.problems.append(
-                Problem("InvalidNode", f"{PARTNER}: row {index}: no officeCode or officeName", index)
+                Problem(
+                    "InvalidNode", f"{PARTNER}: row {index}: no officeCode or officeName", index
+                )
             )
             continue
         code = code.zfill(5) if code.isdigit() and len(code) < 5 else code
-        postal = text(row.get("postalCode")) or (code if code.isdigit() and len(code) == 5 else None)
+        postal = text(row.get("postalCode")) or (
+            code if code.isdigit() and len(code) == 5 else None
+        )
         result.nodes.append(Node(
             partner=PARTNER,
             source_id=code,

@@ -31,9 +31,11 @@ class NetworkPage:
     bad_rows: int
 
 
-def _office(code: str, name: str, kind: str, place_or_city: Any, rng: random.Random) -> dict[str, Any]:
-    lat = getattr(place_or_city, "latitude")
-    lon = getattr(place_or_city, "longitude")
+def _office(
+    code: str, name: str, kind: str, place_or_city: Any, rng: random.Random
+) -> dict[str, Any]:
+    lat = place_or_city.latitude
+    lon = place_or_city.longitude
     city = getattr(place_or_city, "city", place_or_city)
     row: dict[str, Any] = {
         "officeCode": code,
@@ -77,7 +79,9 @@ def build_network(seed: int, page_size: int = 20) -> list[NetworkPage]:
         chunk = [dict(r) for r in rows[start:start + page_size]]
         bad = 0
         if start == 0:
-            chunk.append({"officeCode": None, "officeName": "KANTOR TANPA KODE", "officeType": "KC"})
+            chunk.append(
+                {"officeCode": None, "officeName": "KANTOR TANPA KODE", "officeType": "KC"}
+            )
             bad = 1
         distinct = len({r["officeCode"] for r in chunk if r.get("officeCode")})
         if start == page_size:  # an office the previous page listed too

@@ -87,7 +87,9 @@ def _event(row: Any, index: int, request_key: str | None) -> Event:
     local_text = text(row.get("eventDate")) or ""
     moment = parse_time(local_text, _TIME_FORMATS)
     office_code = _office_code(row.get("officeCode"))
-    postal_code = office_code if office_code and office_code.isdigit() and len(office_code) == 5 else None
+    postal_code = (
+        office_code if office_code and office_code.isdigit() and len(office_code) == 5 else None
+    )
     status_text = text(row.get("status")) or ""
     parts = [p.strip() for p in (text(row.get("description")) or "").split("~~")]
     status = STATUSES.lookup(event_name, status_text)

@@ -51,7 +51,8 @@ def create_app(
         except (ValueError, UnicodeDecodeError):
             return error(401, "invalid_client")
         if scheme.lower() != "basic" or not (
-            secrets.compare_digest(user, client_id) and secrets.compare_digest(password, client_secret)
+            secrets.compare_digest(user, client_id)
+            and secrets.compare_digest(password, client_secret)
         ):
             return error(401, "invalid_client")
         form = parse_qs((await request.body()).decode("utf-8", "replace"))

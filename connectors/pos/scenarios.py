@@ -55,7 +55,9 @@ PARTNER = "pos"
 
 _SENDERS = ["TOKO BERKAH JAYA", "CV SINAR MAS ABADI", "RINA KARTIKA", "UD SUMBER REJEKI"]
 _RECEIVERS = ["BUDI SANTOSO", "SITI AMINAH", "AGUS PRASETYO", "DEWI LESTARI", "JOKO WIDODO"]
-_PRODUCTS = ["PAKET KILAT KHUSUS", "POS EXPRESS", "PAKETPOS JUMBO EKONOMI", "PAKETPOS DANGEROUS GOODS"]
+_PRODUCTS = [
+    "PAKET KILAT KHUSUS", "POS EXPRESS", "PAKETPOS JUMBO EKONOMI", "PAKETPOS DANGEROUS GOODS",
+]
 _CONTENTS = ["PAKAIAN", "BUKU", "DOKUMEN", "SPAREPART", "MAKANAN KERING"]
 
 #: Every scenario; a catalog holds each once per round.
@@ -196,26 +198,37 @@ def _entry(scenario: str, barcode: str, start: datetime, rng: random.Random) -> 
         twin = dict(rows[1])  # the same scan again, same time, text in other case and spacing
         twin["status"] = twin["status"].upper() + "  "
         rows.insert(2, twin)
-        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows) - 1, "delivered")
+        return Entry(
+            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows) - 1, "delivered"
+        )
     if scenario == "newest_first":
         rows = _journey(barcode, start, origin, destination, rng, "delivered")
-        return Entry(PARTNER, barcode, scenario, _production(rows[::-1]), "shipment", len(rows), "delivered")
+        return Entry(
+            PARTNER, barcode, scenario, _production(rows[::-1]), "shipment", len(rows), "delivered"
+        )
     if scenario == "cross_zone":
         far = rng.choice([o for o in offices if o.utc_hours != 7])
         rows = _journey(barcode, start, origin, far, rng, "delivered")
-        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
-                     extra={"destination": far.code})
+        return Entry(
+            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
+            extra={"destination": far.code},
+        )
     if scenario == "personal_data":
         rows = _journey(barcode, start, origin, destination, rng, "delivered")
         receiver = rows[-1]["description"].split("~~")[2].title()
-        rows[-1]["status"] = f"Diterima oleh {receiver} (0812-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)})"
-        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
-                     extra={"receiver": receiver})
+        phone = f"0812-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+        rows[-1]["status"] = f"Diterima oleh {receiver} ({phone})"
+        return Entry(
+            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
+            extra={"receiver": receiver},
+        )
     if scenario == "numbers_as_strings":
         rows = _journey(barcode, start, origin, destination, rng, "in_transit")
         for row in rows:
             row["officeCode"] = int(row["officeCode"])
-        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "in_transit")
+        return Entry(
+            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "in_transit"
+        )
     if scenario == "malformed_json":
         body = _production(_journey(barcode, start, origin, destination, rng, "delivered"))
         return Entry(PARTNER, barcode, scenario, body[: len(body) // 2], "dead_letter", bad_rows=1)
@@ -229,8 +242,10 @@ def _entry(scenario: str, barcode: str, start: datetime, rng: random.Random) -> 
         no_name = {k: v for k, v in rows[2].items() if k != "eventName"}
         rows[1:1] = [broken_date]
         rows[3:3] = [no_name]
-        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows) - 2, "delivered",
-                     bad_rows=2)
+        return Entry(
+            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows) - 2, "delivered",
+            bad_rows=2,
+        )
     raise ValueError(f"unknown scenario {scenario!r}")
 
 

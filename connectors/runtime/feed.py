@@ -70,8 +70,10 @@ class ChangeFeedSource:
                 )
             )
         pending = feed.get("pending")
-        return Page(items, {"since": feed.get("next", since)}, bool(feed.get("has_more")),
-                    int(pending) if isinstance(pending, (int, str)) and str(pending).isdigit() else None)
+        return Page(
+            items, {"since": feed.get("next", since)}, bool(feed.get("has_more")),
+            int(pending) if isinstance(pending, (int, str)) and str(pending).isdigit() else None,
+        )
 
 
 class NetworkFeedSource:

@@ -38,8 +38,10 @@ class FileDropSource:
         self._pending: list[Path] = []
 
     def _candidates(self) -> list[Path]:
-        return sorted(p for p in self.folder.iterdir()
-                      if p.is_file() and p.suffix.lower() in _SUFFIXES and not p.name.startswith("."))
+        return sorted(
+            p for p in self.folder.iterdir()
+            if p.is_file() and p.suffix.lower() in _SUFFIXES and not p.name.startswith(".")
+        )
 
     def fetch(self, cursor: dict[str, Any] | None) -> Page:
         seen: list[str] = list((cursor or {}).get("digests", []))
@@ -61,8 +63,12 @@ class FileDropSource:
                 source=str(path.name),
                 payload=data,
                 kind=self.kind,
-                attributes={"content_type": _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream"),
-                            "sha256": digest},
+                attributes={
+                    "content_type": _CONTENT_TYPES.get(
+                        path.suffix.lower(), "application/octet-stream"
+                    ),
+                    "sha256": digest,
+                },
             ))
         more = len(candidates) > self.batch
         return Page(items, {"digests": seen[-_REMEMBERED:]}, more)

@@ -133,7 +133,9 @@ class PollingConnector:
                 committed(page)  # e.g. move dropped files away, now that they are safe
             self.stats.pages += 1
             self.stats.last_success = datetime.now(timezone.utc)
-            self.stats.pending = page.pending if page.pending is not None else (1 if page.has_more else 0)
+            self.stats.pending = (
+                page.pending if page.pending is not None else (1 if page.has_more else 0)
+            )
             if self.on_page:
                 self.on_page(page, self.stats)
             if not page.has_more:

@@ -87,7 +87,9 @@ class RawProducer:
 
         value = self._codec.encode(record)
         try:
-            future = self._producer.send(raw_topic(record["partner"]), key=key.encode(), value=value)
+            future = self._producer.send(
+                raw_topic(record["partner"]), key=key.encode(), value=value
+            )
             return future.get(timeout=timeout)
         except KafkaError as exc:
             raise BrokerError(f"the broker did not acknowledge the record: {exc}") from exc
@@ -102,7 +104,9 @@ class RawProducer:
             for future in pending:
                 future.get(timeout=timeout)
         except KafkaError as exc:
-            raise BrokerError(f"the broker did not acknowledge {len(pending)} record(s): {exc}") from exc
+            raise BrokerError(
+                f"the broker did not acknowledge {len(pending)} record(s): {exc}"
+            ) from exc
         return len(pending)
 
     def close(self) -> None:

@@ -239,7 +239,7 @@ class LocalBroker:
     def status(self) -> BrokerStatus:
         """Whether this broker runs, and where."""
         state = self._read_state()
-        running = bool(state) and _pid_alive(int(state["pid"]))  # type: ignore[index]
+        running = _pid_alive(int(state["pid"])) if state else False
         return BrokerStatus(
             running=running,
             bootstrap=state["bootstrap"] if running and state else None,
@@ -264,7 +264,7 @@ class LocalBroker:
         self.resolve()
         config = self._write_config()
         self._format(config)
-        log = open(self.log_file, "ab")  # noqa: SIM115 - handed to the child process
+        log = open(self.log_file, "ab")  # handed to the child process
         proc = subprocess.Popen(
             self._java(_MAIN, str(config), heap=self.heap),
             stdout=log,

@@ -33,8 +33,9 @@ def cli(verbose: int) -> None:
     courier network, on Apache Kafka."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    noisy_level = max(level, logging.WARNING if verbose < 2 else logging.DEBUG)
     for noisy in ("kafka", "aiokafka", "faust", "mode", "httpx"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING if verbose < 2 else logging.DEBUG))
+        logging.getLogger(noisy).setLevel(noisy_level)
 
 
 register(cli)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
@@ -13,10 +13,14 @@ from lintas.cli.output import console, print_json
 from lintas.errors import LintasError
 from lintas.settings import get_settings
 
+if TYPE_CHECKING:
+    from connectors.runtime.cursors import CursorStore
+    from connectors.runtime.producer import RawProducer
+
 __all__ = ["connectors"]
 
 
-def _store():  # type: ignore[no-untyped-def]
+def _store() -> tuple[str, RawProducer, CursorStore]:
     from connectors.runtime.cursors import CursorStore
     from connectors.runtime.producer import RawProducer
     from lintas.broker import bootstrap_servers
@@ -59,8 +63,10 @@ def status(as_json: bool) -> None:
     bootstrap, producer, store = _store()
     try:
         rows: list[dict[str, Any]] = []
-        paused = {key[0] for key, value in store.items()
-                  if isinstance(key[1], dict) and key[1].get("control") and (value or {}).get("paused")}
+        paused = {
+            key[0] for key, value in store.items()
+            if isinstance(key[1], dict) and key[1].get("control") and (value or {}).get("paused")
+        }
         newest = newest_timestamps(bootstrap, [raw_topic(p) for p in sorted(PARTNERS)])
         for (name, where), value in store.items():
             if not isinstance(where, dict) or "status" not in where or not value:
@@ -77,7 +83,9 @@ def status(as_json: bool) -> None:
                 "last_error_at": value.get("last_error_at"),
                 "records": value.get("records"),
                 "pending": value.get("pending"),
-                "newest_record_age_seconds": round(time.time() - stamp / 1000, 1) if stamp else None,
+                "newest_record_age_seconds": (
+                    round(time.time() - stamp / 1000, 1) if stamp else None
+                ),
             })
     finally:
         store.close()
@@ -85,7 +93,9 @@ def status(as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("connector", "state", "last success", "pending", "newest raw record", "last error")
+    table = Table(
+        "connector", "state", "last success", "pending", "newest raw record", "last error"
+    )
     for row in sorted(rows, key=lambda r: r["connector"]):
         table.add_row(row["connector"], str(row["state"]), _human(row["last_success_age_seconds"]),
                       str(row["pending"] if row["pending"] is not None else "-"),
@@ -100,7 +110,8 @@ def _control(name: str, paused: bool) -> None:
     try:
         known = {key[0] for key, _ in store.items()}
         if name not in known:
-            raise LintasError(f"no connector named {name!r} has run; known: {', '.join(sorted(known)) or 'none'}")
+            listed = ", ".join(sorted(known)) or "none"
+            raise LintasError(f"no connector named {name!r} has run; known: {listed}")
         producer.send_bytes("lintas.connect-offsets", control_key(name),
                             b'{"paused": true}' if paused else b'{"paused": false}')
         producer.flush()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 from rich.table import Table
 
 from lintas.cli.output import console, print_json
 from lintas.errors import LintasError
 from lintas.settings import get_settings
+
+if TYPE_CHECKING:
+    from streams.dlq import DeadLetterRecord
 
 __all__ = ["dlq"]
 
@@ -16,13 +21,15 @@ def _filters(f: click.decorators.FC) -> click.decorators.FC:
     for option in (
         click.option("--partner", default=None, help="Only this partner's dead letters."),
         click.option("--reason", default=None, help="Only this error class (e.g. PayloadError)."),
-        click.option("--stage", default=None, help="Only this stage (connect, ingest, normalize, sink)."),
+        click.option(
+            "--stage", default=None, help="Only this stage (connect, ingest, normalize, sink)."
+        ),
     ):
         f = option(f)
     return f
 
 
-def _read(partner: str | None, reason: str | None, stage: str | None):  # type: ignore[no-untyped-def]
+def _read(partner: str | None, reason: str | None, stage: str | None) -> list[DeadLetterRecord]:
     from lintas.broker import bootstrap_servers
     from streams.dlq import read_dead_letters
 
@@ -30,7 +37,7 @@ def _read(partner: str | None, reason: str | None, stage: str | None):  # type: 
                              stage=stage)
 
 
-def _row(record) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _row(record: DeadLetterRecord) -> dict[str, Any]:
     letter = dict(record.letter)
     letter["payload_bytes"] = len(letter.pop("payload") or b"")
     letter["dlq_partition"], letter["dlq_offset"] = record.dlq_partition, record.dlq_offset
@@ -46,7 +53,9 @@ def dlq() -> None:
 @_filters
 @click.option("--limit", type=int, default=50, show_default=True, help="Rows to list (people).")
 @click.option("--json", "as_json", is_flag=True, help="Every matching dead letter as JSON lines.")
-def list_(partner: str | None, reason: str | None, stage: str | None, limit: int, as_json: bool) -> None:
+def list_(
+    partner: str | None, reason: str | None, stage: str | None, limit: int, as_json: bool
+) -> None:
     """Dead letters by partner and reason."""
     from streams.dlq import summarize
 
@@ -62,7 +71,8 @@ def list_(partner: str | None, reason: str | None, stage: str | None, limit: int
     for record in records[-limit:]:
         letter = record.letter
         table.add_row(record.id, letter["partner"] or "-", letter["error_class"],
-                      letter["error_message"][:80], letter["failed_at"].strftime("%Y-%m-%d %H:%M:%S"))
+                      letter["error_message"][:80],
+                      letter["failed_at"].strftime("%Y-%m-%d %H:%M:%S"))
     console.print(table)
 
 

@@ -39,10 +39,13 @@ def serve(host: str, port: int) -> None:
 @click.option("--partner", "partner_id", default="standard", show_default=True,
               help="Who publishes; the standard format is for members without an API.")
 @click.option("--member", default=None, help="The member's id (fills the courier field).")
-@click.option("--allow-bad-rows", is_flag=True, help="Publish the good rows even if some are refused.")
+@click.option("--allow-bad-rows", is_flag=True,
+              help="Publish the good rows even if some are refused.")
 @click.option("--json", "as_json", is_flag=True)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def publish(partner_id: str, member: str | None, allow_bad_rows: bool, as_json: bool, file: str) -> None:
+def publish(
+    partner_id: str, member: str | None, allow_bad_rows: bool, as_json: bool, file: str
+) -> None:
     """Check FILE (standard format: JSON lines, CSV or Avro) and publish it to Kafka."""
     import sys
 

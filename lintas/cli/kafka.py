@@ -22,19 +22,26 @@ def start(as_json: bool) -> None:
     """Start the local broker and wait until it serves requests."""
     settings = get_settings()
     if settings.kafka_bootstrap:
-        message = f"LINTAS_KAFKA_BOOTSTRAP is set: lintas uses {settings.kafka_bootstrap}; no local broker started"
+        message = (
+            f"LINTAS_KAFKA_BOOTSTRAP is set: lintas uses {settings.kafka_bootstrap}; "
+            "no local broker started"
+        )
         if as_json:
             print_json({"running": None, "bootstrap": settings.kafka_bootstrap, "external": True})
         else:
             console.print(message)
         return
     broker = local_broker(settings)
-    with console.status(f"Starting Apache Kafka {settings.kafka_version} on 127.0.0.1:{settings.kafka_port}…"):
+    starting = f"Starting Apache Kafka {settings.kafka_version} on 127.0.0.1:{settings.kafka_port}…"
+    with console.status(starting):
         status = broker.start()
     if as_json:
         print_json(status.as_dict())
     else:
-        console.print(f"Kafka {status.version} runs (pid {status.pid}); bootstrap: [bold]{status.bootstrap}[/]")
+        console.print(
+            f"Kafka {status.version} runs (pid {status.pid}); "
+            f"bootstrap: [bold]{status.bootstrap}[/]"
+        )
 
 
 @kafka.command()
@@ -59,8 +66,13 @@ def status(as_json: bool) -> None:
         print_json(out)
         return
     if settings.kafka_bootstrap:
-        console.print(f"lintas uses the broker at {settings.kafka_bootstrap} (LINTAS_KAFKA_BOOTSTRAP).")
+        console.print(
+            f"lintas uses the broker at {settings.kafka_bootstrap} (LINTAS_KAFKA_BOOTSTRAP)."
+        )
     if state.running:
-        console.print(f"Local Kafka {state.version} runs (pid {state.pid}) at {state.bootstrap}; data in {state.data_dir}")
+        console.print(
+            f"Local Kafka {state.version} runs (pid {state.pid}) at {state.bootstrap}; "
+            f"data in {state.data_dir}"
+        )
     else:
         console.print(f"No local Kafka broker runs. Log: {state.log_file}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 import click
 from rich.table import Table
@@ -10,6 +11,14 @@ from rich.table import Table
 from lintas.cli.output import console, print_json
 
 __all__ = ["partners"]
+
+
+class _PartnerRow(TypedDict):
+    id: str
+    name: str
+    mode: str
+    sandbox: bool
+    network: bool
 
 
 @click.group()
@@ -23,8 +32,11 @@ def list_(as_json: bool) -> None:
     """Partner ids, names and how their data arrives."""
     from connectors.registry import PARTNERS
 
-    rows = [{"id": p.id, "name": p.name, "mode": p.mode, "sandbox": p.catalog is not None,
-             "network": p.parse_network is not None} for p in PARTNERS.values()]
+    rows: list[_PartnerRow] = [
+        {"id": p.id, "name": p.name, "mode": p.mode, "sandbox": p.catalog is not None,
+         "network": p.parse_network is not None}
+        for p in PARTNERS.values()
+    ]
     if as_json:
         print_json(rows)
         return

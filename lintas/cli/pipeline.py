@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import sys
 import threading
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -94,9 +93,12 @@ def _stop_on_signals() -> threading.Event:
 
 
 @click.command()
-@click.option("-l", "--loglevel", default="warn", type=click.Choice(["crit", "error", "warn", "info", "debug"]))
+@click.option("-l", "--loglevel", default="warn",
+              type=click.Choice(["crit", "error", "warn", "info", "debug"]))
 def worker(loglevel: str) -> None:
     """Run the Faust worker: the normalize and reconcile agents."""
+    import logging
+
     import faust
 
     from connectors.registry import PARTNERS
@@ -104,8 +106,6 @@ def worker(loglevel: str) -> None:
     from lintas.broker import bootstrap_servers
     from lintas.topics import catalog
     from streams.app import create_app
-
-    import logging
 
     level = {"crit": logging.CRITICAL, "error": logging.ERROR, "warn": logging.WARNING,
              "info": logging.INFO, "debug": logging.DEBUG}[loglevel]
@@ -115,7 +115,8 @@ def worker(loglevel: str) -> None:
     ensure_topics(bootstrap_servers(settings), catalog(sorted(PARTNERS), settings.topic_partitions),
                   settings.replication_factor)
     app = create_app(settings).app
-    faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
+    faust_worker = faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    faust_worker.execute_from_commandline()
 
 
 @click.command()
@@ -137,7 +138,10 @@ def sink(batch_size: int | None, metrics_port: int, metrics_host: str) -> None:
         start_metrics_server(metrics_port, metrics_host)
     store = open_store(settings.view_url)
     stop = _stop_on_signals()
-    ViewSink(store, bootstrap_servers(settings), batch_size=batch_size or settings.sink_batch_size).run(stop)
+    view_sink = ViewSink(
+        store, bootstrap_servers(settings), batch_size=batch_size or settings.sink_batch_size
+    )
+    view_sink.run(stop)
     store.close()
 
 
@@ -146,7 +150,9 @@ def connect() -> None:
     """Pull connectors."""
 
 
-def _run_connector(source: Any, partner_id: str, once: bool, backfill_from: datetime | None = None) -> None:
+def _run_connector(
+    source: Any, partner_id: str, once: bool, backfill_from: datetime | None = None
+) -> None:
     from connectors.runtime.cursors import CursorStore
     from connectors.runtime.poll import PollingConnector
     from connectors.runtime.producer import RawProducer
@@ -158,7 +164,8 @@ def _run_connector(source: Any, partner_id: str, once: bool, backfill_from: date
     cursors = CursorStore(bootstrap, producer)
     cursors.load()
     if backfill_from is not None:  # start the feed over from that date
-        cursors.put(source.name, source.source_partition, {"since": f"from:{backfill_from.isoformat()}"})
+        cursors.put(source.name, source.source_partition,
+                    {"since": f"from:{backfill_from.isoformat()}"})
     connector = PollingConnector(source, producer, cursors, interval=settings.poll_interval_seconds)
     stop = _stop_on_signals()
     try:

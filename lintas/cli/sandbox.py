@@ -21,7 +21,8 @@ def sandbox() -> None:
 @click.argument("partner_id")
 @click.option("--port", type=int, default=8701, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--rounds", type=int, default=1, show_default=True, help="Each scenario this many times.")
+@click.option("--rounds", type=int, default=1, show_default=True,
+              help="Each scenario this many times.")
 def serve(partner_id: str, port: int, seed: int, rounds: int) -> None:
     """Serve PARTNER_ID's sandbox until stopped. It accepts the sandbox credentials
     (client lintas-sandbox / sandbox-secret, API key sandbox-key)."""

@@ -32,7 +32,9 @@ def shipment(tracking_number: str, partner: str | None, stale_days: float, as_js
         print_json(view)
         return
     legs = ", ".join(f"{leg['partner']} {leg['tracking_number']}" for leg in view["legs"])
-    console.print(f"[bold]{view['shipment_id']}[/]  {view['status']} ({view['aftership_tag']})  legs: {legs}")
+    console.print(
+        f"[bold]{view['shipment_id']}[/]  {view['status']} ({view['aftership_tag']})  legs: {legs}"
+    )
     if view["delivered_at"]:
         console.print(f"delivered at {view['delivered_at'].isoformat()}")
     for anomaly in view["anomalies"]:
@@ -79,7 +81,9 @@ def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -
     if as_json:
         print_json(summary)
         return
-    table = Table("raw records", "events", "shipments", "dead letters", "network nodes", title="replay")
+    table = Table(
+        "raw records", "events", "shipments", "dead letters", "network nodes", title="replay"
+    )
     table.add_row(str(result.raw_records), str(result.events), str(result.shipments),
                   str(result.dead_letters), str(result.network_nodes))
     console.print(table)

@@ -74,7 +74,7 @@ class ViewSink:
         )
         store, group = self.store, self.group_id
 
-        class SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
+        class SeekToStored(ConsumerRebalanceListener):
             def on_partitions_revoked(self, revoked: Any) -> None:
                 pass  # every batch is already committed with its rows
 
@@ -93,7 +93,9 @@ class ViewSink:
         while any(not consumer.partitions_for_topic(t) for t in self.topics):
             if time.monotonic() > deadline:
                 missing = [t for t in self.topics if not consumer.partitions_for_topic(t)]
-                raise BrokerError(f"topics not found: {', '.join(missing)}; run `lintas topics create`")
+                raise BrokerError(
+                    f"topics not found: {', '.join(missing)}; run `lintas topics create`"
+                )
             time.sleep(0.5)
         consumer.subscribe(list(self.topics), listener=SeekToStored())
         return consumer

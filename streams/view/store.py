@@ -41,7 +41,9 @@ def _dialect_insert(connection: Connection, table: Any) -> Any:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         return sqlite_insert(table)
-    raise ConfigurationError(f"the view supports SQLite and PostgreSQL, not {connection.dialect.name}")
+    raise ConfigurationError(
+        f"the view supports SQLite and PostgreSQL, not {connection.dialect.name}"
+    )
 
 
 def _upsert(
@@ -62,7 +64,9 @@ def _insert_new(
 ) -> None:
     if not rows:
         return
-    stmt = _dialect_insert(connection, model.__table__).on_conflict_do_nothing(index_elements=list(keys))
+    stmt = _dialect_insert(connection, model.__table__).on_conflict_do_nothing(
+        index_elements=list(keys)
+    )
     connection.execute(stmt, list(rows))
 
 
@@ -177,7 +181,9 @@ class ViewStore:
             )
 
     @staticmethod
-    def _apply_points(conn: Connection, points: list[Mapping[str, Any]], deleted: list[str]) -> None:
+    def _apply_points(
+        conn: Connection, points: list[Mapping[str, Any]], deleted: list[str]
+    ) -> None:
         ids = [p["service_point_id"] for p in points] + deleted
         if not ids:
             return
@@ -185,8 +191,11 @@ class ViewStore:
         if deleted:
             conn.execute(delete(ServicePointRow).where(ServicePointRow.service_point_id.in_(deleted)))
         _upsert(conn, ServicePointRow,
-                [{k: v for k, v in p.items() if k != "sources"} for p in points], ["service_point_id"])
-        sources = [{"service_point_id": p["service_point_id"], **s} for p in points for s in p["sources"]]
+                [{k: v for k, v in p.items() if k != "sources"} for p in points],
+                ["service_point_id"])
+        sources = [
+            {"service_point_id": p["service_point_id"], **s} for p in points for s in p["sources"]
+        ]
         if sources:
             conn.execute(insert(ServicePointSourceRow), sources)
 
@@ -201,7 +210,8 @@ class ViewStore:
             ids = list(dict.fromkeys(conn.scalars(query)))
             if not ids:
                 direct = conn.scalar(
-                    select(ShipmentRow.shipment_id).where(ShipmentRow.shipment_id == tracking_number)
+                    select(ShipmentRow.shipment_id)
+                    .where(ShipmentRow.shipment_id == tracking_number)
                 )
                 ids = [direct] if direct else []
             return ids
@@ -215,7 +225,9 @@ class ViewStore:
             if row is None:
                 return None
             legs = conn.execute(
-                select(LegRow.partner, LegRow.tracking_number, LegRow.link_method, LegRow.confidence)
+                select(
+                    LegRow.partner, LegRow.tracking_number, LegRow.link_method, LegRow.confidence
+                )
                 .where(LegRow.shipment_id == shipment_id)
                 .order_by(LegRow.partner, LegRow.tracking_number)
             ).mappings().all()
@@ -313,8 +325,9 @@ def open_store(url: str, *, migrate: bool = True) -> ViewStore:
         try:
             store.migrate()
         except SQLAlchemyError as exc:
+            where = engine.url.render_as_string(hide_password=True)
             raise ConfigurationError(
-                f"cannot prepare the view database ({engine.url.render_as_string(hide_password=True)}): "
+                f"cannot prepare the view database ({where}): "
                 f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
             ) from exc
     return store

@@ -9,11 +9,11 @@ import pytest
 from pydantic import SecretStr
 
 from connectors.pos.client import PosClient
-from connectors.runtime.feed import ChangeFeedSource
 from connectors.pos.sandbox import create_app
 from connectors.pos.scenarios import build_catalog
 from connectors.registry import PARTNERS
 from connectors.runtime.cursors import CursorStore
+from connectors.runtime.feed import ChangeFeedSource
 from connectors.runtime.poll import PollingConnector
 from connectors.runtime.producer import RawProducer
 from connectors.sandbox import serve_in_thread
@@ -29,7 +29,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def pos_sandbox():
     entries = build_catalog(uuid.uuid4().int % 1_000_000, rounds=2)
-    server = serve_in_thread(create_app(entries=entries, credentials=PartnerCredentials(client_id="c", client_secret=SecretStr("s"))))
+    credentials = PartnerCredentials(client_id="c", client_secret=SecretStr("s"))
+    server = serve_in_thread(create_app(entries=entries, credentials=credentials))
     yield server, entries
     server.stop()
 
@@ -77,7 +78,7 @@ def test_connector_produces_raw_records_and_resumes_from_its_cursor(kafka_bootst
 
 
 def test_cursor_is_not_moved_when_the_broker_did_not_acknowledge(kafka_bootstrap, pos_sandbox):
-    server, entries = pos_sandbox
+    server, _entries = pos_sandbox
     ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
     partition = {"feed": "tracking-changes", "test": f"unacknowledged-{uuid.uuid4().hex}"}
     connector, client, producer = _connector(kafka_bootstrap, server.url, partition)

@@ -29,7 +29,8 @@ def test_status_pause_resume_and_backfill(kafka_bootstrap, tmp_path: Path):
     ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
     entries = build_catalog(uuid.uuid4().int % 10_000_000)
     server = serve_in_thread(create_app(entries=entries, credentials=SANDBOX_CREDENTIALS))
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap, LINTAS_HOME=str(tmp_path / "home"),
+    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap,
+               LINTAS_HOME=str(tmp_path / "home"),
                LINTAS_POS__BASE_URL=server.url, LINTAS_POS__CLIENT_ID="lintas-sandbox",
                LINTAS_POS__CLIENT_SECRET="sandbox-secret", LINTAS_POS__RATE_PER_SECOND="500",
                LINTAS_POLL_INTERVAL_SECONDS="0.5")

@@ -45,7 +45,8 @@ def test_killed_connector_resumes_without_gap_or_duplicate(kafka_bootstrap, tmp_
     entries = build_catalog(uuid.uuid4().int % 10_000_000, rounds=4)
     slow = Slow(create_app(entries=entries, credentials=SANDBOX_CREDENTIALS), 0.1)
     server = serve_in_thread(slow)
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap, LINTAS_HOME=str(tmp_path / "home"),
+    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap,
+               LINTAS_HOME=str(tmp_path / "home"),
                LINTAS_POS__BASE_URL=server.url, LINTAS_POS__CLIENT_ID="lintas-sandbox",
                LINTAS_POS__CLIENT_SECRET="sandbox-secret", LINTAS_POS__RATE_PER_SECOND="500")
     keys = {e.key.encode() for e in entries}
@@ -55,8 +56,8 @@ def test_killed_connector_resumes_without_gap_or_duplicate(kafka_bootstrap, tmp_
 
     worker = ChildProcess("worker", ["worker"], env, tmp_path)
     connector = subprocess.Popen([sys.executable, "-m", "lintas", "connect", "run", "pos", "--once",
-                                  "--page-size", "10"], env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
+                                  "--page-size", "10"], env=env, start_new_session=True,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         # Half-way through the sandbox's answers, a few pages of 10 in.
         wait_for(lambda: slow.requests >= len(entries) // 2, timeout=120, every=0.05,
@@ -66,7 +67,8 @@ def test_killed_connector_resumes_without_gap_or_duplicate(kafka_bootstrap, tmp_
         killed_at = len(on_topic())
         assert killed_at < len(entries), "the run ended before it could be killed; slow it down"
         again = subprocess.run([sys.executable, "-m", "lintas", "connect", "run", "pos", "--once",
-                                "--page-size", "10"], env=env, capture_output=True, timeout=300, check=False)
+                                "--page-size", "10"], env=env, capture_output=True, timeout=300,
+                               check=False)
         assert again.returncode == 0, again.stderr.decode()[-2000:]
 
         records = on_topic()
@@ -81,7 +83,8 @@ def test_killed_connector_resumes_without_gap_or_duplicate(kafka_bootstrap, tmp_
             return [codec("ShipmentEvent").decode(m.value)["event_id"]
                     for m in read_all(kafka_bootstrap, SHIPMENT_EVENTS) if m.key in keys]
 
-        wait_for(lambda: set(canonical()) >= expected, timeout=120, what="every event in the canonical topic")
+        wait_for(lambda: set(canonical()) >= expected, timeout=120,
+                 what="every event in the canonical topic")
         assert set(canonical()) == expected  # after dedupe: each event exactly once
     finally:
         if connector.poll() is None:

@@ -40,7 +40,9 @@ def snapshot(store, shipment_ids):
     return out
 
 
-def test_killed_worker_and_sink_resume_without_gaps_or_duplicates(kafka_bootstrap, view_url, tmp_path: Path):
+def test_killed_worker_and_sink_resume_without_gaps_or_duplicates(
+    kafka_bootstrap, view_url, tmp_path: Path
+):
     ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
     entries = build_catalog(uuid.uuid4().int % 10_000_000, rounds=8)
     server = serve_in_thread(create_app(entries=entries, credentials=SANDBOX_CREDENTIALS))

@@ -39,8 +39,8 @@ def test_demo_runs_end_to_end_on_its_own_broker(tmp_path):
         LINTAS_KAFKA_CONTROLLER_PORT=str(free_port()),
         LINTAS_CACHE_DIR=os.environ.get("LINTAS_CACHE_DIR", str(Path.home() / ".cache" / "lintas")),
     )
-    out = subprocess.run([sys.executable, "-m", "lintas", "demo", "--json", "--rounds", "1"], env=env,
-                         capture_output=True, timeout=600, check=False)
+    out = subprocess.run([sys.executable, "-m", "lintas", "demo", "--json", "--rounds", "1"],
+                         env=env, capture_output=True, timeout=600, check=False)
     assert out.returncode == 0, out.stderr.decode()[-3000:]
     summary = json.loads(out.stdout)
     assert summary["complete"] and summary["missing"] == []
@@ -66,4 +66,6 @@ def test_demo_runs_end_to_end_on_its_own_broker(tmp_path):
                            "--json"], env=env, capture_output=True, check=False)
     assert view.returncode == 0, view.stderr
     shown = json.loads(view.stdout)
-    assert (shown["shipment_id"], shown["status"], len(shown["timeline"])) == (shipment_id, status, count)
+    assert (shown["shipment_id"], shown["status"], len(shown["timeline"])) == (
+        shipment_id, status, count
+    )

@@ -36,7 +36,8 @@ def test_dead_letters_are_listed_shown_and_replayed_once(kafka_bootstrap, tmp_pa
     body = (FIXTURES / "pos" / "bad_rows.json").read_text()
     original = json.loads(body)["response"]["data"][0]["barcode"]
     payload = body.replace(original, barcode).encode()
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap, LINTAS_HOME=str(tmp_path / "home"),
+    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap,
+               LINTAS_HOME=str(tmp_path / "home"),
                LINTAS_DATABASE_URL=f"sqlite:///{tmp_path / 'view.db'}")
     producer = RawProducer(kafka_bootstrap)
     producer.send(raw_record(partner="pos", kind="tracking", connector="test", source="test",
@@ -48,12 +49,14 @@ def test_dead_letters_are_listed_shown_and_replayed_once(kafka_bootstrap, tmp_pa
     store = open_store(f"sqlite:///{tmp_path / 'view.db'}")
     key = f"pos:{barcode}".encode()
     try:
-        wait_for(lambda: len(store.dead_letters(keys=[key])) == 2 and store.shipment(f"pos:{barcode}"),
+        wait_for(lambda: (len(store.dead_letters(keys=[key])) == 2
+                          and store.shipment(f"pos:{barcode}")),
                  timeout=120, what="the shipment and its two dead letters")
         before = store.shipment(f"pos:{barcode}")
         before.pop("updated_at")
 
-        listed = [json.loads(line) for line in lintas(env, "dlq", "list", "--partner", "pos", "--json").splitlines()]
+        listing = lintas(env, "dlq", "list", "--partner", "pos", "--json")
+        listed = [json.loads(line) for line in listing.splitlines()]
         mine = [letter for letter in listed if letter["key"] == key.decode()]
         assert {letter["error_class"] for letter in mine} == {"InvalidEvent"}
         assert {letter["row"] for letter in mine} == {1, 3}

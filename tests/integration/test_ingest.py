@@ -23,7 +23,9 @@ from tests.conftest import FIXTURES
 pytestmark = pytest.mark.integration
 
 SECRETS = {
-    "ninja": PartnerCredentials(webhook_secret=SecretStr("ninja-secret-1"), api_key=SecretStr("ninja-token")),
+    "ninja": PartnerCredentials(
+        webhook_secret=SecretStr("ninja-secret-1"), api_key=SecretStr("ninja-token")
+    ),
     "idexpress": PartnerCredentials(webhook_secret=SecretStr("idx-secret-2")),
 }
 
@@ -50,7 +52,9 @@ def _signed(secret: str, body: bytes, at: int | None = None) -> dict[str, str]:
 
 def test_signed_webhook_is_accepted_after_the_broker_acknowledged(ingest, kafka_bootstrap):
     body = _webhook()
-    response = ingest.post("/v1/webhooks/ninja", content=body, headers=_signed("ninja-secret-1", body))
+    response = ingest.post(
+        "/v1/webhooks/ninja", content=body, headers=_signed("ninja-secret-1", body)
+    )
     assert response.status_code == 202, response.text
     answer = response.json()
     on_topic = [m for m in read_all(kafka_bootstrap, raw_topic("ninja"))
@@ -97,14 +101,18 @@ def test_forged_signature_is_refused(ingest):
 def test_stale_timestamp_is_refused_even_with_a_valid_signature(ingest):
     body = _webhook()
     old = int(time.time()) - 3600
-    response = ingest.post("/v1/webhooks/ninja", content=body, headers=_signed("ninja-secret-1", body, old))
+    response = ingest.post(
+        "/v1/webhooks/ninja", content=body, headers=_signed("ninja-secret-1", body, old)
+    )
     assert response.status_code == 401
     assert "replay window" in response.json()["error"]
 
 
 def test_another_partners_secret_is_refused(ingest):
     body = _webhook()
-    response = ingest.post("/v1/webhooks/ninja", content=body, headers=_signed("idx-secret-2", body))
+    response = ingest.post(
+        "/v1/webhooks/ninja", content=body, headers=_signed("idx-secret-2", body)
+    )
     assert response.status_code == 401
     assert "ninja" in response.json()["error"]
     assert "idx-secret-2" not in response.text and "ninja-secret-1" not in response.text
@@ -112,7 +120,9 @@ def test_another_partners_secret_is_refused(ingest):
 
 def test_bad_body_and_unknown_partner_say_why(ingest):
     body = b'{"hello": "world"}'
-    response = ingest.post("/v1/webhooks/ninja", content=body, headers=_signed("ninja-secret-1", body))
+    response = ingest.post(
+        "/v1/webhooks/ninja", content=body, headers=_signed("ninja-secret-1", body)
+    )
     assert response.status_code == 400 and response.json()["error"].startswith("ninja: ")
     response = ingest.post("/v1/webhooks/pos", content=body, headers=_signed("x", body))
     assert response.status_code == 404 and "no push endpoint" in response.json()["error"]

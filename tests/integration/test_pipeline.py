@@ -11,11 +11,11 @@ import pytest
 from pydantic import SecretStr
 
 from connectors.pos.client import PosClient
-from connectors.runtime.feed import ChangeFeedSource
 from connectors.pos.sandbox import create_app
 from connectors.pos.scenarios import build_catalog
 from connectors.registry import PARTNERS
 from connectors.runtime.cursors import CursorStore
+from connectors.runtime.feed import ChangeFeedSource
 from connectors.runtime.poll import PollingConnector
 from connectors.runtime.producer import RawProducer
 from connectors.sandbox import serve_in_thread
@@ -61,7 +61,8 @@ def pipeline(kafka_bootstrap: str, view_url: str, tmp_path: Path):
 
 def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
     entries = build_catalog(abs(hash(view_url)) % 100_000, rounds=2)
-    server = serve_in_thread(create_app(entries=entries, credentials=PartnerCredentials(client_id="c", client_secret=SecretStr("s"))))
+    credentials = PartnerCredentials(client_id="c", client_secret=SecretStr("s"))
+    server = serve_in_thread(create_app(entries=entries, credentials=credentials))
     store = open_store(view_url)
     try:
         produced = _poll_all(kafka_bootstrap, server.url, {"feed": "e2e", "view": view_url})
@@ -72,7 +73,8 @@ def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
             return not missing_from_view(store, entries)
 
         wait_for(complete, timeout=120,
-                 what=lambda: f"the view to hold the catalog; missing {missing_from_view(store, entries)[:4]}")
+                 what=lambda: "the view to hold the catalog; "
+                              f"missing {missing_from_view(store, entries)[:4]}")
         assert all(child.alive() for child in pipeline), [c.log_tail() for c in pipeline]
 
         # Malformed records are in the DLQ with their reason and origin, value untouched.
@@ -85,9 +87,12 @@ def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
             assert headers["lintas.error.partner"] == "pos"
             assert headers["lintas.error.stage"] == "normalize"
             assert headers["lintas.error.topic"] == raw_topic("pos")
-            assert int(headers["lintas.error.offset"]) >= 0 and int(headers["lintas.error.partition"]) >= 0
+            assert (int(headers["lintas.error.offset"]) >= 0
+                    and int(headers["lintas.error.partition"]) >= 0)
             entry = by_key[message.key]
-            assert headers["lintas.error.class"] == ("InvalidEvent" if entry.scenario == "bad_rows" else "PayloadError")
+            assert headers["lintas.error.class"] == (
+                "InvalidEvent" if entry.scenario == "bad_rows" else "PayloadError"
+            )
             assert codec("RawRecord").decode(message.value)["payload"] == entry.body
 
         # A full re-poll (a new cursor) re-sends every payload: the view does not change.
@@ -102,9 +107,12 @@ def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
             return out
 
         before = snapshot()
-        assert _poll_all(kafka_bootstrap, server.url, {"feed": "e2e-again", "view": view_url}) == len(entries)
+        assert _poll_all(
+            kafka_bootstrap, server.url, {"feed": "e2e-again", "view": view_url}
+        ) == len(entries)
         # Wait until the worker has consumed the re-sent events, then compare.
-        wait_for(lambda: _worker_caught_up(kafka_bootstrap), timeout=90, what="the worker to catch up")
+        wait_for(lambda: _worker_caught_up(kafka_bootstrap), timeout=90,
+                 what="the worker to catch up")
         assert snapshot() == before
         letters_again = [m for m in read_topic(kafka_bootstrap, DLQ) if m.key in by_key]
         distinct = _identities(letters_again)
@@ -121,7 +129,9 @@ def _identities(messages) -> set[tuple[str, ...]]:
     out = set()
     for message in messages:
         headers = {k: v.decode() for k, v in message.headers}
-        out.add(tuple(headers.get(f"lintas.error.{f}", "") for f in ("topic", "partition", "offset", "row")))
+        out.add(tuple(
+            headers.get(f"lintas.error.{f}", "") for f in ("topic", "partition", "offset", "row")
+        ))
     return out
 
 

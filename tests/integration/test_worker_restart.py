@@ -56,11 +56,14 @@ def _normalized_offsets(bootstrap: str) -> set[tuple[int, int]]:
 def test_records_arriving_during_worker_start_are_not_lost(kafka_bootstrap, tmp_path, round_):
     ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
     tag = f"restart{round_}-{uuid.uuid4().hex[:6]}"
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap, LINTAS_HOME=str(tmp_path / "home"),
+    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap,
+               LINTAS_HOME=str(tmp_path / "home"),
                LINTAS_DATABASE_URL=f"sqlite:///{tmp_path / 'view.db'}")
     stop = threading.Event()
     keys: list[bytes] = []
-    sender = threading.Thread(target=lambda: keys.extend(_produce_steadily(kafka_bootstrap, tag, 120, stop)))
+    sender = threading.Thread(
+        target=lambda: keys.extend(_produce_steadily(kafka_bootstrap, tag, 120, stop))
+    )
     sender.start()
     worker = ChildProcess("worker", ["worker"], env, tmp_path)  # starts while records arrive
     try:
@@ -73,8 +76,12 @@ def test_records_arriving_during_worker_start_are_not_lost(kafka_bootstrap, tmp_
             done = _normalized_offsets(kafka_bootstrap)
             return all((m.partition, m.offset) in done for m in raw)
 
-        wait_for(all_normalized, timeout=90, every=2, what=lambda: "every raw record to be normalized: missing " + str(
-            [(m.partition, m.offset) for m in raw if (m.partition, m.offset) not in _normalized_offsets(kafka_bootstrap)][:5]))
+        def missing() -> str:
+            done = _normalized_offsets(kafka_bootstrap)
+            absent = [(m.partition, m.offset) for m in raw if (m.partition, m.offset) not in done]
+            return "every raw record to be normalized: missing " + str(absent[:5])
+
+        wait_for(all_normalized, timeout=90, every=2, what=missing)
     finally:
         stop.set()
         worker.stop()

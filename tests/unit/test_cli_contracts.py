@@ -19,7 +19,9 @@ def lintas(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProces
                           capture_output=True, check=False, timeout=120)
 
 
-@pytest.mark.parametrize("case", ["delivered", "staging_single", "cross_zone", "duplicates", "newest_first"])
+@pytest.mark.parametrize(
+    "case", ["delivered", "staging_single", "cross_zone", "duplicates", "newest_first"]
+)
 def test_normalize_prints_canonical_events_as_json_lines(case):
     out = lintas("normalize", "--partner", "pos", str(POS / f"{case}.json"))
     assert out.returncode == 0, out.stderr
@@ -46,7 +48,8 @@ def test_not_found_prints_nothing_and_succeeds(case):
     assert (out.returncode, out.stdout, out.stderr) == (0, b"", b"")
 
 
-@pytest.mark.parametrize("payload", [b"{\"response\": {\"dat", b'{"error": "Cnote No. Not Found.", "status": false}',
+@pytest.mark.parametrize("payload", [b"{\"response\": {\"dat",
+                                     b'{"error": "Cnote No. Not Found.", "status": false}',
                                      b"", b"[1, 2]", b"\xff\xfe"])
 def test_foreign_payload_exits_nonzero_with_one_line(payload, tmp_path):
     path = tmp_path / "payload.json"

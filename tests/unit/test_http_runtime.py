@@ -8,9 +8,9 @@ import pytest
 from pydantic import SecretStr
 
 from connectors.pos.client import PosClient
-from connectors.runtime.feed import ChangeFeedSource
 from connectors.pos.sandbox import create_app
 from connectors.pos.scenarios import build_catalog
+from connectors.runtime.feed import ChangeFeedSource
 from connectors.runtime.http import RateLimiter, check_response, with_retries
 from connectors.sandbox import serve_in_thread
 from lintas.errors import AuthenticationError, FatalError, RetriableError, SkippableError
@@ -85,14 +85,15 @@ def test_rate_limiter_spaces_calls():
 @pytest.fixture
 def sandbox():
     entries = build_catalog(3)
-    server = serve_in_thread(create_app(entries=entries, credentials=PartnerCredentials(client_id="me", client_secret=SecretStr("s3cret"))))
+    credentials = PartnerCredentials(client_id="me", client_secret=SecretStr("s3cret"))
+    server = serve_in_thread(create_app(entries=entries, credentials=credentials))
     yield server, entries
     server.stop()
 
 
 def _client(url: str, secret: str = "s3cret") -> PosClient:
-    return PosClient(PartnerCredentials(base_url=url, client_id="me", client_secret=SecretStr(secret),
-                                        rate_per_second=200))
+    return PosClient(PartnerCredentials(base_url=url, client_id="me",
+                                        client_secret=SecretStr(secret), rate_per_second=200))
 
 
 def test_pos_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):

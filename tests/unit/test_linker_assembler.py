@@ -15,7 +15,8 @@ T0 = datetime(2025, 5, 1, 2, 0, tzinfo=timezone.utc)
 def ev(eid, partner, tn, status, hours, region=None, refs=()):
     return {
         "event_id": eid, "partner": partner, "tracking_number": tn, "tracking_number_flags": [],
-        "status": status, "aftership_tag": "InTransit", "raw_status": status.upper(), "raw_text": "",
+        "status": status, "aftership_tag": "InTransit", "raw_status": status.upper(),
+        "raw_text": "",
         "occurred_at": T0 + timedelta(hours=hours), "local_time": "", "utc_offset": "+07:00",
         "zone_source": "location", "location_name": None, "location_code": None,
         "postal_code": None, "region_code": region, "detail": None, "receiver": None,
@@ -58,7 +59,9 @@ def test_a_lone_leg_is_its_own_shipment():
 
 
 def test_pos_leg_joins_the_lion_shipment_it_was_handed_to():
-    views, _ = run([LegUpdate("lion:19LP0000000000001", LION, 0), LegUpdate("pos:P2505010000001", POS, 1)])
+    views, _ = run([
+        LegUpdate("lion:19LP0000000000001", LION, 0), LegUpdate("pos:P2505010000001", POS, 1)
+    ])
     (view,) = views.values()
     assert view["shipment_id"] == "lion:19LP0000000000001"
     assert view["status"] == "delivered" and view["event_count"] == 4
@@ -69,7 +72,9 @@ def test_pos_leg_joins_the_lion_shipment_it_was_handed_to():
 def test_pos_first_then_lion_moves_the_leg_and_removes_the_old_shipment():
     linker, assembler = Linker({}), Assembler({})
     sent = []
-    for update in (LegUpdate("pos:P2505010000001", POS, 0), LegUpdate("lion:19LP0000000000001", LION, 1)):
+    for update in (
+        LegUpdate("pos:P2505010000001", POS, 0), LegUpdate("lion:19LP0000000000001", LION, 1)
+    ):
         for assignment in linker.apply(update):
             sent.append((assignment.kind, assignment.shipment_id, assignment.leg))
             assembler.apply(assignment)

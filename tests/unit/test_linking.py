@@ -25,9 +25,9 @@ def lion_leg(tn="19LP1234567890123", hours=10, region="16.71", destination="16.7
     ]
     summary = summarize(f"lion:{tn}", events)
     if destination:
-        summary = LegSummary(summary.leg, summary.partner, summary.tracking_number, summary.first_at,
-                             summary.first_region, destination, summary.handovers_to,
-                             summary.handovers_from)
+        summary = LegSummary(summary.leg, summary.partner, summary.tracking_number,
+                             summary.first_at, summary.first_region, destination,
+                             summary.handovers_to, summary.handovers_from)
     return summary
 
 
@@ -54,15 +54,17 @@ def test_explicit_reference_links_with_full_confidence():
     pos = pos_leg("RB123456785ID", 8, "73.71", "73.71")
     links = link_legs([pos, jne])
     assert links["pos:RB123456785ID"].shipment_id == "jne:0123456789012345"
-    assert (links["pos:RB123456785ID"].method, links["pos:RB123456785ID"].confidence) == ("explicit", 1.0)
+    link = links["pos:RB123456785ID"]
+    assert (link.method, link.confidence) == ("explicit", 1.0)
     assert links["jne:0123456789012345"].method == "origin"
 
 
 def test_handover_from_reference_links_too():
     first = pos_leg("P2505010000001", 0, "31.71", None)
-    second = summarize("jnt:JP1234567890", [event("t1", "jnt", "JP1234567890", "in_transit", 30, "32.73",
-                                                  refs=[{"kind": "handover_from", "partner": "pos",
-                                                         "value": "P2505010000001"}])])
+    second = summarize("jnt:JP1234567890", [
+        event("t1", "jnt", "JP1234567890", "in_transit", 30, "32.73",
+              refs=[{"kind": "handover_from", "partner": "pos", "value": "P2505010000001"}]),
+    ])
     links = link_legs([second, first])
     assert links["jnt:JP1234567890"] .shipment_id == "pos:P2505010000001"
     assert links["jnt:JP1234567890"].method == "explicit"
@@ -76,7 +78,8 @@ def test_lion_to_pos_handover_links_the_best_candidate_with_its_score():
     links = link_legs([lion, right, late, elsewhere])
     assert links["pos:P2505010000010"].shipment_id == lion.leg
     assert links["pos:P2505010000010"].method == "heuristic"
-    assert links["pos:P2505010000010"].confidence == 1.0  # place 0.45 + destination 0.25 + time 0.30
+    # place 0.45 + destination 0.25 + time 0.30
+    assert links["pos:P2505010000010"].confidence == 1.0
     assert links["pos:P2505010000011"].shipment_id == "pos:P2505010000011"
     assert links["pos:P2505010000012"].shipment_id == "pos:P2505010000012"
 

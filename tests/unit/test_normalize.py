@@ -24,7 +24,8 @@ def test_valid_payload_gives_events_with_their_origin():
                            topic="lintas.raw.pos", partition=2, offset=17)
     assert out.failures == [] and len(out.events) == 7
     first = out.events[0]
-    assert (first["source_topic"], first["source_partition"], first["source_offset"]) == ("lintas.raw.pos", 2, 17)
+    origin = (first["source_topic"], first["source_partition"], first["source_offset"])
+    assert origin == ("lintas.raw.pos", 2, 17)
     assert first["raw_record_id"]
     for record in out.events:
         assert codec("ShipmentEvent").decode(codec("ShipmentEvent").encode(record)) == record
@@ -44,7 +45,9 @@ def test_not_found_gives_nothing_and_no_failure():
 
 def test_undecodable_bytes_unknown_partner_and_foreign_payload_are_failures():
     assert normalize_record(b"not avro").failures[0].error_class == "SchemaError"
-    assert normalize_record(raw(b"{}", partner="nobody")).failures[0].error_class == "UnknownPartner"
+    assert (
+        normalize_record(raw(b"{}", partner="nobody")).failures[0].error_class == "UnknownPartner"
+    )
     failure = normalize_record(raw(b'{"status": false}')).failures[0]
     assert failure.error_class == "PayloadError" and "'response' or 'rs_tnt'" in failure.message
 
@@ -74,6 +77,8 @@ def test_dead_letter_headers_round_trip():
     assert all(name.startswith("lintas.error.") for name, _ in headers)
     letter = decode(headers, b"pos:P1", b"{")
     assert letter["dead_letter_id"] == "lintas.raw.pos:1:99:3"
-    assert (letter["partner"], letter["stage"], letter["error_class"], letter["row"]) == ("pos", "normalize", "PayloadError", 3)
+    assert (letter["partner"], letter["stage"], letter["error_class"], letter["row"]) == (
+        "pos", "normalize", "PayloadError", 3
+    )
     assert letter["payload"] == b"{" and letter["key"] == b"pos:P1"
     codec("DeadLetter").encode(letter)

@@ -14,7 +14,10 @@ from tests.conftest import FIXTURES
 T0 = datetime(2025, 3, 10, tzinfo=timezone.utc)
 
 
-def ev(n: int, status: str, hours: float, partner: str = "pos", tn: str = "P1", region: str | None = None):
+def ev(
+    n: int, status: str, hours: float, partner: str = "pos", tn: str = "P1",
+    region: str | None = None,
+):
     return {
         "event_id": f"e{n}", "partner": partner, "tracking_number": tn, "status": status,
         "raw_status": status.upper(), "raw_text": "", "occurred_at": T0 + timedelta(hours=hours),
@@ -23,7 +26,9 @@ def ev(n: int, status: str, hours: float, partner: str = "pos", tn: str = "P1", 
 
 
 def test_latest_status_wins_without_terminal():
-    view = reconcile("pos:P1", [ev(1, "picked_up", 1), ev(2, "in_transit", 2), ev(3, "out_for_delivery", 3)])
+    view = reconcile(
+        "pos:P1", [ev(1, "picked_up", 1), ev(2, "in_transit", 2), ev(3, "out_for_delivery", 3)]
+    )
     assert view["status"] == "out_for_delivery"
     assert view["aftership_tag"] == "OutForDelivery"
     assert view["delivered_at"] is None
@@ -31,7 +36,9 @@ def test_latest_status_wins_without_terminal():
 
 
 def test_terminal_wins_over_a_later_scan_which_is_flagged():
-    view = reconcile("pos:P1", [ev(1, "in_transit", 1), ev(2, "delivered", 2), ev(3, "in_transit", 5)])
+    view = reconcile(
+        "pos:P1", [ev(1, "in_transit", 1), ev(2, "delivered", 2), ev(3, "in_transit", 5)]
+    )
     assert view["status"] == "delivered"
     assert view["delivered_at"] == T0 + timedelta(hours=2)
     kinds = {a["kind"]: a for a in view["anomalies"]}

@@ -28,7 +28,8 @@ SAMPLES = {
         "raw_text": "Diterima Sialamat", "occurred_at": NOW, "local_time": "2025-03-10 11:05:06",
         "utc_offset": "+07:00", "zone_source": "location", "location_name": "KCU BANDUNG",
         "location_code": "40000", "postal_code": "40000", "region_code": "32.73", "detail": None,
-        "receiver": "B*** S******", "references": [{"kind": "handover_from", "partner": "lion", "value": None}],
+        "receiver": "B*** S******",
+        "references": [{"kind": "handover_from", "partner": "lion", "value": None}],
         "sequence": 3, "raw_record_id": None, "source_topic": "lintas.raw.pos",
         "source_partition": 1, "source_offset": 42,
     },
@@ -41,10 +42,12 @@ SAMPLES = {
     "ShipmentView": {
         "shipment_id": "pos:P1", "status": "delivered", "aftership_tag": "Delivered",
         "delivered_at": NOW,
-        "legs": [{"partner": "pos", "tracking_number": "P1", "link_method": "origin", "confidence": 1.0}],
-        "timeline": [{"event_id": "e1", "partner": "pos", "tracking_number": "P1", "status": "delivered",
-                      "raw_status": "SELESAI ANTAR", "raw_text": "", "occurred_at": NOW,
-                      "utc_offset": "+07:00", "location_name": None}],
+        "legs": [
+            {"partner": "pos", "tracking_number": "P1", "link_method": "origin", "confidence": 1.0}
+        ],
+        "timeline": [{"event_id": "e1", "partner": "pos", "tracking_number": "P1",
+                      "status": "delivered", "raw_status": "SELESAI ANTAR", "raw_text": "",
+                      "occurred_at": NOW, "utc_offset": "+07:00", "location_name": None}],
         "origin_region": "32.73", "destination_region": None, "anomalies": [],
         "first_event_at": NOW, "last_event_at": NOW, "event_count": 1,
     },

@@ -23,9 +23,12 @@ from schemas.statuses import Status
 @pytest.mark.parametrize(
     ("text", "hidden", "kept"),
     [
-        ("DITERIMA OLEH BUDI SANTOSO (YBS) 081234567890", ["BUDI", "SANTOSO", "34567"], ["DITERIMA OLEH B***", "(YBS)"]),
-        ("Paket akan dikirim ke alamat penerima, kurir: Andi Wijaya (0812-3456-7890)", ["Andi", "Wijaya", "3456"], ["kurir: A***"]),
-        ("DELIVERED TO [SITI AMINAH | 02-01-2024 14:05 | BANDUNG ]", ["SITI", "AMINAH"], ["| BANDUNG ]", "02-01-2024 14:05"]),
+        ("DITERIMA OLEH BUDI SANTOSO (YBS) 081234567890",
+         ["BUDI", "SANTOSO", "34567"], ["DITERIMA OLEH B***", "(YBS)"]),
+        ("Paket akan dikirim ke alamat penerima, kurir: Andi Wijaya (0812-3456-7890)",
+         ["Andi", "Wijaya", "3456"], ["kurir: A***"]),
+        ("DELIVERED TO [SITI AMINAH | 02-01-2024 14:05 | BANDUNG ]",
+         ["SITI", "AMINAH"], ["| BANDUNG ]", "02-01-2024 14:05"]),
         ("SUCCESS / [M] RECEIVED BY: RINA", ["RINA"], ["RECEIVED BY: R***"]),
         ("Hubungi +62 812 3456 7890", ["3456"], ["Hubungi"]),
     ],
@@ -39,7 +42,8 @@ def test_mask_text_hides_names_and_phones(text, hidden, kept):
 
 
 @pytest.mark.parametrize("text", ["Diterima Sialamat", "Diterima oleh YBS", "Diterima Pengirim",
-                                  "Manifest Terima", "PAKET TELAH SAMPAI DI (KONSOLIDATOR ASAL), JOGJAKARTA"])
+                                  "Manifest Terima",
+                                  "PAKET TELAH SAMPAI DI (KONSOLIDATOR ASAL), JOGJAKARTA"])
 def test_mask_text_leaves_text_without_personal_data_alone(text):
     assert mask_text(text) == text
 
@@ -82,14 +86,16 @@ def test_city_code_crosswalk_names_real_regions():
         name = wilayah_name(city.region_code)
         assert name, f"{city.code}: {city.region_code} is not a Kemendagri region"
         bare = city.name.replace("Kota ", "").replace("Kabupaten ", "")
-        assert bare.lower() in name.lower(), f"{city.code}: {city.region_code} is {name}, not {city.name}"
+        assert bare.lower() in name.lower(), (
+            f"{city.code}: {city.region_code} is {name}, not {city.name}"
+        )
 
 
 def test_localize_keeps_explicit_offsets_and_locates_naive_times():
     aware = datetime.fromisoformat("2021-04-06T10:45:03.949+00:00")
     explicit = localize(aware, "2021-04-06T10:45:03.949+0000", postal_code="97111")
     assert explicit.zone_source is ZoneSource.EXPLICIT and explicit.utc_offset == "+00:00"
-    naive = datetime(2025, 1, 1, 10, 0)
+    naive = datetime(2025, 1, 1, 10, 0)  # noqa: DTZ001 - localizing a naive time is under test
     located = localize(naive, "2025-01-01 10:00", postal_code="99111")
     assert located.instant == datetime(2025, 1, 1, 1, 0, tzinfo=timezone.utc)
     assert (located.utc_offset, located.zone_source) == ("+09:00", ZoneSource.LOCATION)

@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-23 18:42:55.693407
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from streams.view.models import UTCDateTime
-
 
 revision = '0001'
 down_revision = None
@@ -35,7 +34,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('dead_letters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dead_letters_failed_at'), ['failed_at'], unique=False)
-        batch_op.create_index('ix_dead_letters_partner_class', ['partner', 'error_class'], unique=False)
+        batch_op.create_index(
+            'ix_dead_letters_partner_class', ['partner', 'error_class'], unique=False
+        )
 
     op.create_table('shipments',
     sa.Column('shipment_id', sa.String(length=200), nullable=False),
@@ -52,9 +53,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('shipment_id', name=op.f('pk_shipments'))
     )
     with op.batch_alter_table('shipments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_shipments_destination_region'), ['destination_region'], unique=False)
-        batch_op.create_index(batch_op.f('ix_shipments_last_event_at'), ['last_event_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_shipments_origin_region'), ['origin_region'], unique=False)
+        batch_op.create_index(
+            batch_op.f('ix_shipments_destination_region'), ['destination_region'], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f('ix_shipments_last_event_at'), ['last_event_at'], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f('ix_shipments_origin_region'), ['origin_region'], unique=False
+        )
         batch_op.create_index(batch_op.f('ix_shipments_status'), ['status'], unique=False)
 
     op.create_table('sink_offsets',
@@ -70,11 +77,17 @@ def upgrade() -> None:
     sa.Column('shipment_id', sa.String(length=200), nullable=False),
     sa.Column('link_method', sa.String(length=16), nullable=False),
     sa.Column('confidence', sa.Float(), nullable=False),
-    sa.ForeignKeyConstraint(['shipment_id'], ['shipments.shipment_id'], name=op.f('fk_shipment_legs_shipment_id_shipments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(
+        ['shipment_id'], ['shipments.shipment_id'],
+        name=op.f('fk_shipment_legs_shipment_id_shipments'),
+        ondelete='CASCADE',
+    ),
     sa.PrimaryKeyConstraint('partner', 'tracking_number', name=op.f('pk_shipment_legs'))
     )
     with op.batch_alter_table('shipment_legs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_shipment_legs_shipment_id'), ['shipment_id'], unique=False)
+        batch_op.create_index(
+            batch_op.f('ix_shipment_legs_shipment_id'), ['shipment_id'], unique=False
+        )
 
     op.create_table('shipment_timeline',
     sa.Column('shipment_id', sa.String(length=200), nullable=False),
@@ -88,7 +101,11 @@ def upgrade() -> None:
     sa.Column('occurred_at', UTCDateTime(), nullable=False),
     sa.Column('utc_offset', sa.String(length=6), nullable=False),
     sa.Column('location_name', sa.String(length=200), nullable=True),
-    sa.ForeignKeyConstraint(['shipment_id'], ['shipments.shipment_id'], name=op.f('fk_shipment_timeline_shipment_id_shipments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(
+        ['shipment_id'], ['shipments.shipment_id'],
+        name=op.f('fk_shipment_timeline_shipment_id_shipments'),
+        ondelete='CASCADE',
+    ),
     sa.PrimaryKeyConstraint('shipment_id', 'event_id', name=op.f('pk_shipment_timeline'))
     )
 

@@ -5,11 +5,10 @@ Revises: 0001
 Create Date: 2026-11-23 19:59:50.653612
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from streams.view.models import UTCDateTime
-
 
 revision = '0002'
 down_revision = '0001'
@@ -36,8 +35,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('network_nodes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_network_nodes_partner'), ['partner'], unique=False)
-        batch_op.create_index(batch_op.f('ix_network_nodes_postal_code'), ['postal_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_network_nodes_region_code'), ['region_code'], unique=False)
+        batch_op.create_index(
+            batch_op.f('ix_network_nodes_postal_code'), ['postal_code'], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f('ix_network_nodes_region_code'), ['region_code'], unique=False
+        )
 
     op.create_table('service_points',
     sa.Column('service_point_id', sa.String(length=220), nullable=False),
@@ -55,8 +58,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('service_points', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_service_points_kind'), ['kind'], unique=False)
-        batch_op.create_index(batch_op.f('ix_service_points_postal_code'), ['postal_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_service_points_region_code'), ['region_code'], unique=False)
+        batch_op.create_index(
+            batch_op.f('ix_service_points_postal_code'), ['postal_code'], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f('ix_service_points_region_code'), ['region_code'], unique=False
+        )
 
     op.create_table('service_point_sources',
     sa.Column('service_point_id', sa.String(length=220), nullable=False),
@@ -66,11 +73,17 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('score', sa.Float(), nullable=False),
-    sa.ForeignKeyConstraint(['service_point_id'], ['service_points.service_point_id'], name=op.f('fk_service_point_sources_service_point_id_service_points'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(
+        ['service_point_id'], ['service_points.service_point_id'],
+        name=op.f('fk_service_point_sources_service_point_id_service_points'),
+        ondelete='CASCADE',
+    ),
     sa.PrimaryKeyConstraint('service_point_id', 'node_id', name=op.f('pk_service_point_sources'))
     )
     with op.batch_alter_table('service_point_sources', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_service_point_sources_partner'), ['partner'], unique=False)
+        batch_op.create_index(
+            batch_op.f('ix_service_point_sources_partner'), ['partner'], unique=False
+        )
 
 
 
