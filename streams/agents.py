@@ -87,7 +87,8 @@ def register_agents(p: Pipeline) -> None:
                 table[key] = encode_event_set(state)
             elif offset > state.last_offset:
                 continue
-            update = LegUpdate(leg, list(state.events.values()), state.last_offset)
+            # Only the new (or preferred) copy travels; the linker keeps the leg's events.
+            update = LegUpdate(leg, [state.events[record["event_id"]]], state.last_offset)
             await p.leg_updates.send(key=key, value=encode_update(update))
 
     @p.app.agent(p.leg_updates, name="link_legs", concurrency=1)

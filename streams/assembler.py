@@ -1,10 +1,10 @@
 """The state machine behind the ``assemble_shipments`` agent, free of Kafka.
 
 A shipment's state (table: shipment id -> bytes) is the set of its legs, each with its
-events, link method and confidence. A ``leg`` assignment sets a leg, a ``drop`` removes
-it; the shipment's view is then the pure :func:`streams.reconcile.reconcile` over the
-union of its legs' events — or ``None`` when no leg is left, which becomes a tombstone on
-``lintas.shipments.v1``.
+events, link method and confidence. A ``leg`` assignment sets a whole leg, ``events`` adds
+to one, a ``drop`` removes it; the shipment's view is then the pure
+:func:`streams.reconcile.reconcile` over the union of its legs' events — or ``None``
+when no leg is left, which becomes a tombstone on ``lintas.shipments.v1``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import fastavro
 
 from schemas.codec import load_schema
+from streams.linker import merge_events
 from streams.messages import LegAssignment
 from streams.reconcile import reconcile
 from streams.tables import StateTable
@@ -63,8 +64,11 @@ class Assembler:
         if message.kind == "drop":
             legs.pop(message.leg, None)
         else:
+            adding = message.kind == "events" and message.leg in legs
+            known = legs[message.leg]["events"] if adding else []
             legs[message.leg] = {"leg": message.leg, "method": message.method,
-                                 "confidence": message.confidence, "events": message.events}
+                                 "confidence": message.confidence,
+                                 "events": merge_events(known, message.events)}
         if not legs:
             self.table.pop(message.shipment_id, None)
             return None

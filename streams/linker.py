@@ -15,12 +15,14 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from streams.linking import EARLY, WINDOW, LegLink, LegSummary, link_legs, summarize
 from streams.messages import LegAssignment, LegState, LegUpdate, decode_state, encode_state
+from streams.reconcile import preferred
 from streams.tables import StateTable
 
-__all__ = ["Linker"]
+__all__ = ["Linker", "merge_events"]
 
 
 class Linker:
@@ -106,7 +108,9 @@ class Linker:
     # -- the step --------------------------------------------------------------------
 
     def apply(self, update: LegUpdate) -> list[LegAssignment]:
-        """Take one LegUpdate; return what to send to ``assemble_shipments``."""
+        """Take one LegUpdate (a leg's new or changed events); return what to send to
+        ``assemble_shipments``: the whole leg where it is newly assigned, only the new events
+        where its assignment stands, and ``drop`` where a leg left a shipment."""
         summaries = self._index()
         before = self._state(update.leg)
         if before is not None and update.offset <= before.offset:
@@ -114,16 +118,17 @@ class Linker:
             # was lost with the crash.
             return [LegAssignment(before.shipment_id, update.leg, "leg", before.method,
                                   before.confidence, before.events)]
+        merged = merge_events(before.events if before else [], update.events)
         if update.leg in summaries:
             self._remove(summaries[update.leg])
-        self._add(summarize(update.leg, update.events))
+        self._add(summarize(update.leg, merged))
         pool = self._neighbourhood(update.leg)
         links = link_legs(summaries[p] for p in pool)
         out: list[LegAssignment] = []
         for leg in sorted(pool):
             link: LegLink = links[leg]
             state = before if leg == update.leg else self._state(leg)
-            events = update.events if leg == update.leg else (state.events if state else [])
+            events = merged if leg == update.leg else (state.events if state else [])
             offset = update.offset if leg == update.leg else (state.offset if state else -1)
             unchanged = state is not None and (
                 (state.shipment_id, state.method, state.confidence)
@@ -137,6 +142,21 @@ class Linker:
             self._members[link.shipment_id].add(leg)
             self.table[leg] = encode_state(LegState(events, offset, link.shipment_id, link.method,
                                                     link.confidence))
-            out.append(LegAssignment(link.shipment_id, leg, "leg", link.method, link.confidence,
-                                     events))
+            if unchanged:  # same shipment as before: only what is new travels
+                out.append(LegAssignment(link.shipment_id, leg, "events", link.method,
+                                         link.confidence, list(update.events)))
+            else:
+                out.append(LegAssignment(link.shipment_id, leg, "leg", link.method,
+                                         link.confidence, events))
         return out
+
+
+def merge_events(
+    known: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``known`` with ``new`` added: one copy per event id, the preferred one."""
+    by_id = {e["event_id"]: e for e in known}
+    for event in new:
+        seen = by_id.get(event["event_id"])
+        by_id[event["event_id"]] = event if seen is None else preferred(seen, event)
+    return list(by_id.values())

@@ -1,7 +1,7 @@
 """Messages between the worker's own agents (internal topics), in Avro.
 
-``LegUpdate`` (``lintas-leg-updates``, keyed by leg): a leg's distinct events and the
-offset they were last changed at, from ``collect_legs`` to ``link_legs``.
+``LegUpdate`` (``lintas-leg-updates``, keyed by leg): a leg's new or changed events and
+the offset they were last changed at, from ``collect_legs`` to ``link_legs``.
 
 ``LegAssignment`` (``lintas-shipment-legs``, keyed by shipment id): ``link_legs`` telling
 ``assemble_shipments`` that a leg belongs to a shipment (with its events, link method and
@@ -38,7 +38,7 @@ class LegUpdate:
 class LegAssignment:
     shipment_id: str
     leg: str
-    kind: str  # "leg" or "drop"
+    kind: str  # "leg" (the whole leg), "events" (new events of an assigned leg) or "drop"
     method: str = "origin"
     confidence: float = 1.0
     events: list[dict[str, Any]] = field(default_factory=list)

@@ -82,7 +82,7 @@ def replay(
                     continue
                 state.events[record["event_id"]] = record
                 sequence += 1
-                update = LegUpdate(leg, list(state.events.values()), sequence)
+                update = LegUpdate(leg, [record], sequence)
                 for assignment in linker.apply(update):
                     views[assignment.shipment_id] = assembler.apply(assignment)
     region_outlets: dict[str, bytes] = {}
