@@ -10,5 +10,6 @@ parser.add_argument("--records", type=int, default=3000, help="raw records per r
 parser.add_argument("--runs", type=int, default=3, help="runs; the median is reported")
 parser.add_argument("--json", action="store_true", help="print the report as JSON")
 args = parser.parse_args()
-report = run_bench(records=args.records, runs=args.runs, progress=lambda s: print(f"… {s}", flush=True))
+report = run_bench(records=args.records, runs=args.runs,
+                   progress=lambda s: print(f"… {s}", flush=True))
 print(json.dumps(report, indent=2) if args.json else render(report))

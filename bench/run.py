@@ -6,8 +6,10 @@ Each run produces the same number of Pos tracking payloads to ``lintas.raw.pos``
    another topic (acks=all); its rate is records / (last acknowledgement - first fetch).
 2. **normalize** — the lintas worker (Faust) processes the same records; its rate is
    records / (time span of the events it produced, by their broker timestamps), so
-   worker start-up is not counted. The reconcile agent runs in the same worker; its rate
-   is events / span of the views it produced.
+   worker start-up is not counted. The reconcile agents (collect, link, assemble) run in
+   the same worker; their rate is events / span of the views they produced.
+3. **sink** — the view sink writes every view of ``lintas.shipments.v1`` into a fresh
+   SQLite view in batches; its rate is views / time from the first batch to the last.
 
 The report gives medians over the runs and the ratio normalize/copy, plus fastavro
 against the avro package (:mod:`bench.codec_bench`). A private broker is started for the
@@ -150,7 +152,7 @@ def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: 
                  progress: Callable[[str], None]) -> tuple[float, float]:
     """(raw records/s through normalize, events/s through reconcile)."""
     env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=bootstrap, LINTAS_HOME=str(home))
-    log = open(home / "worker.log", "ab")  # noqa: SIM115 - handed to the child
+    log = open(home / "worker.log", "ab")
     worker = subprocess.Popen([sys.executable, "-m", "lintas", "worker"], env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True)
     log.close()
@@ -159,7 +161,8 @@ def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: 
         time.sleep(5)
         while not _caught_up(bootstrap, "lintas", (raw_topic("pos"), SHIPMENT_EVENTS)):
             if worker.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the worker did not process the records; see {home / 'worker.log'}")
+                raise RuntimeError(
+                    f"the worker did not process the records; see {home / 'worker.log'}")
             progress("waiting for the worker to catch up")
             time.sleep(2)
     finally:
@@ -169,9 +172,34 @@ def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: 
     if events < expected_events:
         raise RuntimeError(f"only {events} of {expected_events} events were produced")
     normalize_rate = event_rate * len(keys) / events
-    views, view_rate = _span_rate(bootstrap, SHIPMENTS, lambda m: m.key in keys)
+    _views, view_rate = _span_rate(bootstrap, SHIPMENTS, lambda m: m.key in keys)
     # One view per new event: the reconcile rate in events is its view rate.
     return normalize_rate, view_rate
+
+
+def _sink_rate(bootstrap: str, work: Path, run: int) -> float:
+    """Views per second the view sink writes into a fresh SQLite view, reading the whole
+    lintas.shipments.v1 topic (idle time at the end not counted)."""
+    from streams.view.sink import ViewSink
+    from streams.view.store import open_store
+
+    store = open_store(f"sqlite:///{work / f'sink-bench-{run}.db'}")
+    sink = ViewSink(store, bootstrap, group_id=f"bench-sink-{run}-{time.time_ns()}",
+                    topics=(SHIPMENTS,))
+    done = {"records": 0, "first": None, "last": None}
+
+    def on_batch(result: Any, _elapsed: float) -> None:
+        now = time.perf_counter()
+        done["first"] = done["first"] or now - _elapsed
+        done["last"] = now
+        done["records"] += result.records
+
+    sink.on_batch = on_batch
+    sink.run(idle_timeout=5.0)
+    store.close()
+    if not done["records"] or done["first"] is None:
+        return float("nan")
+    return done["records"] / max(1e-6, done["last"] - done["first"])
 
 
 def run_bench(*, records: int = 3000, runs: int = 3,
@@ -185,10 +213,10 @@ def run_bench(*, records: int = 3000, runs: int = 3,
     broker.start()
     try:
         bootstrap = broker.bootstrap
-        ensure_topics(bootstrap, catalog(sorted(PARTNERS), PARTITIONS)
-                      + [TopicSpec(COPY_TOPIC, "", "", PARTITIONS)])
+        ensure_topics(bootstrap, [*catalog(sorted(PARTNERS), PARTITIONS),
+                                  TopicSpec(COPY_TOPIC, "", "", PARTITIONS)])
         payloads = _payloads()
-        copy_rates, normalize_rates, reconcile_rates = [], [], []
+        copy_rates, normalize_rates, reconcile_rates, sink_rates = [], [], [], []
         sample_events: list[dict[str, Any]] = []
         for run in range(runs):
             bodies = _bodies(run, records, payloads)
@@ -209,6 +237,8 @@ def run_bench(*, records: int = 3000, runs: int = 3,
             n_rate, r_rate = _worker_pass(bootstrap, work, keys, expected, progress)
             normalize_rates.append(n_rate)
             reconcile_rates.append(r_rate)
+            progress(f"run {run + 1}/{runs}: view sink")
+            sink_rates.append(_sink_rate(bootstrap, work, run))
         progress("codecs: fastavro against avro")
         codecs = codec_ratios(sample_events[:200])
     finally:
@@ -225,6 +255,8 @@ def run_bench(*, records: int = 3000, runs: int = 3,
         "median_copy_records_per_s": copy,
         "median_normalize_records_per_s": normalize,
         "median_reconcile_events_per_s": statistics.median(reconcile_rates),
+        "sink_views_per_s": sink_rates,
+        "median_sink_views_per_s": statistics.median(sink_rates),
         "normalize_over_copy": normalize / copy,
         **codecs,
     }
@@ -238,7 +270,8 @@ def render(report: dict[str, Any]) -> str:
         f"bare aiokafka copy        {report['median_copy_records_per_s']:10.0f} records/s",
         f"normalize agent (Faust)   {report['median_normalize_records_per_s']:10.0f} records/s",
         f"  ratio normalize / copy  {report['normalize_over_copy']:10.2f}",
-        f"reconcile agent (Faust)   {report['median_reconcile_events_per_s']:10.0f} events/s",
+        f"reconcile agents (Faust)  {report['median_reconcile_events_per_s']:10.0f} events/s",
+        f"view sink (SQLite)        {report['median_sink_views_per_s']:10.0f} views/s",
         f"fastavro / avro encode    {report['encode_ratio']:10.1f}x "
         f"({report['fastavro_encode_per_s']:.0f} vs {report['avro_encode_per_s']:.0f} records/s)",
         f"fastavro / avro decode    {report['decode_ratio']:10.1f}x "

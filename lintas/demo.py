@@ -2,8 +2,8 @@
 
 Broker (the local one unless ``LINTAS_KAFKA_BOOTSTRAP`` is set) -> topics -> every
 partner's sandbox -> its connector -> the Faust worker and the view sink (child
-processes) -> the SQL view. It ends by itself once the view holds everything the sandbox emitted, and
-stops everything it started.
+processes) -> the SQL view. It ends by itself once the view holds everything the
+sandboxes emitted, and stops everything it started.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from connectors.ingest import create_ingest_app
 from connectors.network_drop import build_network_file
 from connectors.pos.network_scenarios import expected_nodes
 from connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
 from connectors.runtime.cursors import CursorStore
 from connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
-from connectors.ingest import create_ingest_app
 from connectors.runtime.files import FileDropSource
 from connectors.runtime.poll import Page, PollingConnector
 from connectors.runtime.producer import RawProducer
@@ -36,7 +36,7 @@ from lintas.settings import Settings
 from lintas.topics import catalog
 from streams.view.store import ViewStore, open_store
 
-__all__ = ["DemoSummary", "Progress", "run_demo", "missing_from_view"]
+__all__ = ["DemoSummary", "Progress", "missing_from_view", "run_demo"]
 
 Progress = Callable[[str], None]
 
@@ -76,7 +76,7 @@ class ChildProcess:
     def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
         self.name = name
         self.log_path = log_dir / f"{name}.log"
-        log = open(self.log_path, "wb")  # noqa: SIM115 - handed to the child
+        log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "lintas", *args],
             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -220,9 +220,10 @@ class _NamedByTrackingNumber(FileDropSource):
     """The demo names each dropped file after its tracking number, so a file's record key
     (``partner:file``) is keyed like its shipment."""
 
-    def fetch(self, cursor: dict | None) -> Page:  # type: ignore[type-arg]
+    def fetch(self, cursor: dict[str, Any] | None) -> Page:
         page = super().fetch(cursor)
-        items = [replace(item, key=f"{self.partner}:{Path(item.source).stem}") for item in page.items]
+        items = [replace(item, key=f"{self.partner}:{Path(item.source).stem}")
+                 for item in page.items]
         return Page(items, page.cursor, page.has_more)
 
 
@@ -245,7 +246,8 @@ def run_demo(
         if not settings.kafka_bootstrap:
             broker = local_broker(settings)
             if not broker.status().running:
-                progress(f"starting Apache Kafka {settings.kafka_version} on 127.0.0.1:{settings.kafka_port}")
+                progress(f"starting Apache Kafka {settings.kafka_version} "
+                         f"on 127.0.0.1:{settings.kafka_port}")
                 broker.start()
                 started_broker = broker
         bootstrap = bootstrap_servers(settings)
@@ -267,7 +269,8 @@ def run_demo(
 
         log_dir = settings.home / "demo"
         log_dir.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=bootstrap, LINTAS_DATABASE_URL=settings.view_url)
+        env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=bootstrap,
+                   LINTAS_DATABASE_URL=settings.view_url)
         children = [
             ChildProcess("worker", ["worker"], env, log_dir),
             ChildProcess("sink", ["sink"], env, log_dir),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from schemas.statuses import AFTERSHIP_TAG, PROGRESS, Status
 
@@ -46,7 +46,10 @@ def _representative_key(event: Mapping[str, Any]) -> tuple[str, str, str, int]:
     )
 
 
-def preferred(a: Mapping[str, Any], b: Mapping[str, Any]) -> Mapping[str, Any]:
+EventT = TypeVar("EventT", bound=Mapping[str, Any])
+
+
+def preferred(a: EventT, b: EventT) -> EventT:
     """Which of two copies of one event (same id, text differing in case or spacing) the
     view shows: always the same one, whichever arrived first."""
     return a if _representative_key(a) <= _representative_key(b) else b

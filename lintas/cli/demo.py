@@ -15,8 +15,10 @@ __all__ = ["demo"]
 
 @click.command()
 @click.option("--seed", type=int, default=None, help="Sandbox catalog seed (random by default).")
-@click.option("--rounds", type=int, default=2, show_default=True, help="Each sandbox scenario this many times.")
-@click.option("--timeout", type=float, default=240.0, show_default=True, help="Seconds to wait for the view.")
+@click.option("--rounds", type=int, default=2, show_default=True,
+              help="Each sandbox scenario this many times.")
+@click.option("--timeout", type=float, default=240.0, show_default=True,
+              help="Seconds to wait for the view.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def demo(seed: int | None, rounds: int, timeout: float, as_json: bool) -> None:
     """Run the pipeline end to end once on the embedded defaults, then stop everything."""
@@ -29,11 +31,12 @@ def demo(seed: int | None, rounds: int, timeout: float, as_json: bool) -> None:
     if as_json:
         print_json(summary.as_dict())
     else:
-        table = Table("records emitted", "shipments", "events", "dead letters", "not found",
-                      "outlets", "service points", "seconds", title="lintas demo")
+        table = Table("records", "shipments", "events", "dead letters", "not found", "refused",
+                      "outlets", "service pts", "seconds", title="lintas demo")
         table.add_row(str(summary.records), str(summary.shipments), str(summary.events),
-                      str(summary.dead_letters), str(summary.not_found), str(summary.network_nodes),
-                      str(summary.service_points), f"{summary.seconds:.1f}")
+                      str(summary.dead_letters), str(summary.not_found), str(summary.refused),
+                      str(summary.network_nodes), str(summary.service_points),
+                      f"{summary.seconds:.1f}")
         console.print(table)
         console.print(f"view: {summary.view_url}   broker: {summary.bootstrap}")
     if not summary.complete:
