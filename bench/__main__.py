@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import sys
 
 from bench.run import render, run_bench
 
@@ -11,5 +12,5 @@ parser.add_argument("--runs", type=int, default=3, help="runs; the median is rep
 parser.add_argument("--json", action="store_true", help="print the report as JSON")
 args = parser.parse_args()
 report = run_bench(records=args.records, runs=args.runs,
-                   progress=lambda s: print(f"… {s}", flush=True))
+                   progress=lambda s: print(f"… {s}", file=sys.stderr, flush=True))
 print(json.dumps(report, indent=2) if args.json else render(report))

@@ -39,6 +39,7 @@ from lintas.broker import LocalBroker
 from lintas.settings import get_settings
 from lintas.topics import SHIPMENT_EVENTS, SHIPMENTS, TopicSpec, catalog, raw_topic
 from schemas.codec import codec
+from streams.app import LEG_UPDATES, SHIPMENT_LEGS
 from streams.normalize import normalize_record
 
 __all__ = ["render", "run_bench"]
@@ -149,9 +150,19 @@ def _span_rate(bootstrap: str, topic: str, keep: Callable[[Any], bool]) -> tuple
 
 
 def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: int,
-                 progress: Callable[[str], None]) -> tuple[float, float]:
-    """(raw records/s through normalize, events/s through reconcile)."""
+                 progress: Callable[[str], None], *, only_normalize: bool = False,
+                 ) -> tuple[float, float]:
+    """(raw records/s through normalize, events/s through reconcile) of a worker running
+    every agent, or only the normalize agent (its own group; reconcile then NaN)."""
     env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=bootstrap, LINTAS_HOME=str(home))
+    group = "lintas"
+    topics: tuple[str, ...] = (raw_topic("pos"), SHIPMENT_EVENTS, LEG_UPDATES, SHIPMENT_LEGS)
+    if only_normalize:
+        group = "bench-normalize"
+        topics = (raw_topic("pos"),)
+        env.update(LINTAS_WORKER_AGENTS="normalize_records", LINTAS_APP_ID=group,
+                   LINTAS_HOME=str(home / "normalize"))
+    started_ms = time.time() * 1000
     log = open(home / "worker.log", "ab")
     worker = subprocess.Popen([sys.executable, "-m", "lintas", "worker"], env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True)
@@ -159,7 +170,7 @@ def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: 
     try:
         deadline = time.monotonic() + 900
         time.sleep(5)
-        while not _caught_up(bootstrap, "lintas", (raw_topic("pos"), SHIPMENT_EVENTS)):
+        while not _caught_up(bootstrap, group, topics):
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
                     f"the worker did not process the records; see {home / 'worker.log'}")
@@ -168,11 +179,16 @@ def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: 
     finally:
         worker.terminate()
         worker.wait(30)
-    events, event_rate = _span_rate(bootstrap, SHIPMENT_EVENTS, lambda m: m.key in keys)
+    def ours(message: Any) -> bool:  # this pass's records only
+        return message.key in keys and message.timestamp >= started_ms
+
+    events, event_rate = _span_rate(bootstrap, SHIPMENT_EVENTS, ours)
+    if only_normalize:
+        return event_rate * len(keys) / max(1, events), float("nan")
     if events < expected_events:
         raise RuntimeError(f"only {events} of {expected_events} events were produced")
     normalize_rate = event_rate * len(keys) / events
-    _views, view_rate = _span_rate(bootstrap, SHIPMENTS, lambda m: m.key in keys)
+    _views, view_rate = _span_rate(bootstrap, SHIPMENTS, ours)
     # One view per new event: the reconcile rate in events is its view rate.
     return normalize_rate, view_rate
 
@@ -216,7 +232,12 @@ def run_bench(*, records: int = 3000, runs: int = 3,
         ensure_topics(bootstrap, [*catalog(sorted(PARTNERS), PARTITIONS),
                                   TopicSpec(COPY_TOPIC, "", "", PARTITIONS)])
         payloads = _payloads()
-        copy_rates, normalize_rates, reconcile_rates, sink_rates = [], [], [], []
+        copy_rates: list[float] = []
+        normalize_rates: list[float] = []
+        ratios: list[float] = []
+        worker_rates: list[float] = []
+        reconcile_rates: list[float] = []
+        sink_rates: list[float] = []
         sample_events: list[dict[str, Any]] = []
         for run in range(runs):
             bodies = _bodies(run, records, payloads)
@@ -233,9 +254,14 @@ def run_bench(*, records: int = 3000, runs: int = 3,
                     sample_events += out.events
             progress(f"run {run + 1}/{runs}: copy of {records} records")
             copy_rates.append(asyncio.run(_copy(bootstrap, start, end)))
-            progress(f"run {run + 1}/{runs}: normalize of {records} records")
-            n_rate, r_rate = _worker_pass(bootstrap, work, keys, expected, progress)
+            progress(f"run {run + 1}/{runs}: normalize agent alone on {records} records")
+            n_rate, _ = _worker_pass(bootstrap, work, keys, expected, progress,
+                                     only_normalize=True)
             normalize_rates.append(n_rate)
+            ratios.append(n_rate / copy_rates[-1])
+            progress(f"run {run + 1}/{runs}: the whole worker on the same records")
+            worker_rate, r_rate = _worker_pass(bootstrap, work, keys, expected, progress)
+            worker_rates.append(worker_rate)
             reconcile_rates.append(r_rate)
             progress(f"run {run + 1}/{runs}: view sink")
             sink_rates.append(_sink_rate(bootstrap, work, run))
@@ -243,8 +269,6 @@ def run_bench(*, records: int = 3000, runs: int = 3,
         codecs = codec_ratios(sample_events[:200])
     finally:
         broker.stop()
-    copy = statistics.median(copy_rates)
-    normalize = statistics.median(normalize_rates)
     return {
         "records_per_run": records,
         "runs": runs,
@@ -252,12 +276,15 @@ def run_bench(*, records: int = 3000, runs: int = 3,
         "copy_records_per_s": copy_rates,
         "normalize_records_per_s": normalize_rates,
         "reconcile_events_per_s": reconcile_rates,
-        "median_copy_records_per_s": copy,
-        "median_normalize_records_per_s": normalize,
+        "median_copy_records_per_s": statistics.median(copy_rates),
+        "median_normalize_records_per_s": statistics.median(normalize_rates),
         "median_reconcile_events_per_s": statistics.median(reconcile_rates),
+        "worker_records_per_s": worker_rates,
+        "median_worker_records_per_s": statistics.median(worker_rates),
+        "normalize_over_copy_per_run": ratios,
         "sink_views_per_s": sink_rates,
         "median_sink_views_per_s": statistics.median(sink_rates),
-        "normalize_over_copy": normalize / copy,
+        "normalize_over_copy": statistics.median(ratios),
         **codecs,
     }
 
@@ -269,7 +296,8 @@ def render(report: dict[str, Any]) -> str:
         f"Kafka {report['kafka_version']}",
         f"bare aiokafka copy        {report['median_copy_records_per_s']:10.0f} records/s",
         f"normalize agent (Faust)   {report['median_normalize_records_per_s']:10.0f} records/s",
-        f"  ratio normalize / copy  {report['normalize_over_copy']:10.2f}",
+        f"  ratio normalize / copy  {report['normalize_over_copy']:10.3f} (median of runs)",
+        f"whole worker (6 agents)   {report['median_worker_records_per_s']:10.0f} records/s",
         f"reconcile agents (Faust)  {report['median_reconcile_events_per_s']:10.0f} events/s",
         f"view sink (SQLite)        {report['median_sink_views_per_s']:10.0f} views/s",
         f"fastavro / avro encode    {report['encode_ratio']:10.1f}x "

@@ -35,7 +35,12 @@ _STOP_WORDS = {
     "YBS", "SENDIRI", "SIALAMAT", "ALAMAT", "PENERIMA", "KELUARGA", "SATPAM", "TETANGGA",
     "RECEPTIONIST", "SECURITY", "CUSTOMER", "ADDRESSEE", "HUB", "GATEWAY", "COUNTER",
     "PAKET", "KIRIMAN", "AKAN", "SEGERA", "DIKIRIM", "DIANTAR", "SEDANG", "PENGIRIM",
-    "SENDER", "KANTOR", "LOKET", "POS",
+    "SENDER", "KANTOR", "LOKET", "POS", "KURIR", "COURIER", "SPRINTER", "DRIVER", "PETUGAS",
+    "OFFICER", "AGEN", "AGENT", "JNE", "J&T", "JNT", "SICEPAT", "SIGESIT", "ANTERAJA", "NINJA",
+    "LION", "TIKI", "SAP", "IDEXPRESS", "THE", "A", "AN", "HAS", "HAVE", "HAD", "IS", "ARE",
+    "WAS", "WERE", "BEEN", "BE", "WILL", "ASSIGNED", "WITH", "FOR", "IN", "OF", "AND",
+    "MENUJU", "DALAM", "PERJALANAN", "SAMPAI", "TIBA", "MENGAMBIL", "MENGANTAR", "ADA", "TIDAK",
+    "BELUM", "INI", "ITU", "UNTUK", "DENGAN", "PICKUP", "PT", "CV",
 }
 _NAME = re.compile(
     r"(?P<marker>\b(?:" + "|".join(_NAME_MARKERS) + r"))(?P<gap>\s*)"
@@ -67,7 +72,8 @@ def _mask_name_match(match: re.Match[str]) -> str:
             break
         end = word.end()
     if end == 0:
-        return match.group(0)
+        # The next word opens something else ("oleh kurir Andi"): mask what follows it.
+        return match.group("marker") + match.group("gap") + _NAME.sub(_mask_name_match, name)
     return match.group("marker") + match.group("gap") + mask_name(name[:end]) + name[end:]
 
 

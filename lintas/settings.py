@@ -71,6 +71,9 @@ class Settings(BaseSettings):
 
     # Faust worker
     app_id: str = "lintas"
+    #: Comma-separated agents this worker runs ("all", or e.g. "normalize_records"); a
+    #: worker running a subset needs its own LINTAS_APP_ID (consumer group).
+    worker_agents: str = "all"
     worker_web_port: int = 6066
     worker_web_enabled: bool = False
     table_store: str = "memory://"

@@ -35,14 +35,24 @@ from streams.reconcile import preferred
 if TYPE_CHECKING:
     from streams.app import Pipeline
 
+AGENT_NAMES = ("normalize_records", "collect_legs", "link_legs", "assemble_shipments",
+               "place_outlets", "match_service_points")
+
 __all__ = ["register_agents"]
 
 
-def register_agents(p: Pipeline) -> None:
-    """Declare the agents on the pipeline's app."""
+def register_agents(p: Pipeline, selected: set[str] | None = None) -> None:
+    """Declare the agents (all, or the ``selected`` ones) on the pipeline's app."""
+    wanted = selected if selected is not None else set(AGENT_NAMES)
+
+    def agent(channel: Any, name: str) -> Any:
+        if name not in wanted:
+            return lambda fn: fn  # not this worker's job
+        return p.app.agent(channel, name=name, concurrency=1)
+
     view_codec = codec("ShipmentView")
 
-    @p.app.agent(p.raw_records, name="normalize_records", concurrency=1)
+    @agent(p.raw_records, "normalize_records")
     async def normalize_records(stream: Any) -> None:
         """Normalize every raw record; what cannot be parsed goes to the DLQ with its reason."""
         async for event in stream.events():
@@ -65,7 +75,7 @@ def register_agents(p: Pipeline) -> None:
                     ),
                 )
 
-    @p.app.agent(p.shipment_events, name="collect_legs", concurrency=1)
+    @agent(p.shipment_events, "collect_legs")
     async def collect_legs(stream: Any) -> None:
         """Add each event to its leg's set; when the set changed, pass the leg on.
 
@@ -91,7 +101,7 @@ def register_agents(p: Pipeline) -> None:
             update = LegUpdate(leg, [state.events[record["event_id"]]], state.last_offset)
             await p.leg_updates.send(key=key, value=encode_update(update))
 
-    @p.app.agent(p.leg_updates, name="link_legs", concurrency=1)
+    @agent(p.leg_updates, "link_legs")
     async def link_legs(stream: Any) -> None:
         """Re-link the updated leg's neighbourhood; tell shipments which legs they hold."""
         linker: Linker | None = None
@@ -105,7 +115,7 @@ def register_agents(p: Pipeline) -> None:
                 await p.shipment_legs.send(key=assignment.shipment_id.encode(),
                                            value=encode_assignment(assignment))
 
-    @p.app.agent(p.shipment_legs, name="assemble_shipments", concurrency=1)
+    @agent(p.shipment_legs, "assemble_shipments")
     async def assemble_shipments(stream: Any) -> None:
         """Set or drop a leg of a shipment and send the shipment's view (or a tombstone)."""
         assembler = Assembler(_BytesKeyed(p.shipment_states))
@@ -121,7 +131,7 @@ def register_agents(p: Pipeline) -> None:
     node_codec = codec("NetworkNode")
     point_codec = codec("ServicePoint")
 
-    @p.app.agent(p.network_nodes, name="place_outlets", concurrency=1)
+    @agent(p.network_nodes, "place_outlets")
     async def place_outlets(stream: Any) -> None:
         """Send each network node on, keyed by its regency."""
         async for event in stream.events():
@@ -129,7 +139,7 @@ def register_agents(p: Pipeline) -> None:
             await p.outlets_by_region.send(key=region_key(node).encode(),
                                            value=node_codec.encode(node))
 
-    @p.app.agent(p.outlets_by_region, name="match_service_points", concurrency=1)
+    @agent(p.outlets_by_region, "match_service_points")
     async def match_service_points(stream: Any) -> None:
         """Re-match the node's regency; send changed service points and tombstones."""
         matcher = OutletMatcher(_BytesKeyed(p.region_outlets))

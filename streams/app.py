@@ -13,6 +13,7 @@ import faust
 
 from connectors.registry import PARTNERS
 from lintas.broker import bootstrap_servers
+from lintas.errors import ConfigurationError
 from lintas.settings import Settings
 from lintas.topics import (
     DLQ,
@@ -23,6 +24,7 @@ from lintas.topics import (
     raw_topic,
 )
 from schemas.codec import register_faust_codecs
+from streams.agents import AGENT_NAMES
 from streams.transport import SCHEME
 from streams.transport import register as register_transport
 
@@ -89,6 +91,23 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
+AGENTS = AGENT_NAMES
+
+
+def selected_agents(settings: Settings) -> set[str]:
+    """The agents this worker runs (``LINTAS_WORKER_AGENTS``)."""
+    wanted = {a.strip() for a in settings.worker_agents.split(",") if a.strip()}
+    if not wanted or wanted == {"all"}:
+        return set(AGENTS)
+    unknown = wanted - set(AGENTS)
+    if unknown:
+        raise ConfigurationError(
+            f"LINTAS_WORKER_AGENTS names unknown agents: {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(AGENTS)}"
+        )
+    return wanted
+
+
 def create_app(settings: Settings) -> Pipeline:
     """Build the app, its topics, table and agents."""
     from streams.agents import register_agents
@@ -99,6 +118,14 @@ def create_app(settings: Settings) -> Pipeline:
     app = faust.App(settings.app_id, autodiscover=False, **faust_settings(settings))
     raw: dict[str, Any] = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw",
                            "value_serializer": "raw"}
+    selected = selected_agents(settings)
+
+    def table(name: str, agent: str, partitions: int) -> Any:
+        if agent not in selected:
+            return None  # a worker without the agent keeps none of its state
+        return app.Table(name, default=None, key_type=bytes, value_type=bytes,
+                         partitions=partitions)
+
     pipeline = Pipeline(
         app=app,
         raw_records=app.topic(
@@ -118,17 +145,13 @@ def create_app(settings: Settings) -> Pipeline:
         leg_updates=app.topic(LEG_UPDATES, partitions=1, internal=True, **raw),
         shipment_legs=app.topic(SHIPMENT_LEGS, partitions=settings.topic_partitions,
                                 internal=True, **raw),
-        leg_event_sets=app.Table("leg-event-sets", default=None, key_type=bytes,
-                                 value_type=bytes, partitions=settings.topic_partitions),
-        leg_states=app.Table("leg-states", default=None, key_type=bytes, value_type=bytes,
-                             partitions=1),
-        shipment_states=app.Table("shipment-states", default=None, key_type=bytes,
-                                  value_type=bytes, partitions=settings.topic_partitions),
+        leg_event_sets=table("leg-event-sets", "collect_legs", settings.topic_partitions),
+        leg_states=table("leg-states", "link_legs", 1),
+        shipment_states=table("shipment-states", "assemble_shipments", settings.topic_partitions),
         outlets_by_region=app.topic(OUTLETS_BY_REGION, partitions=settings.topic_partitions,
                                     internal=True, **raw),
         service_points=app.topic(SERVICE_POINTS, **raw),
-        region_outlets=app.Table("region-outlets", default=None, key_type=bytes,
-                                 value_type=bytes, partitions=settings.topic_partitions),
+        region_outlets=table("region-outlets", "match_service_points", settings.topic_partitions),
     )
-    register_agents(pipeline)
+    register_agents(pipeline, selected)
     return pipeline

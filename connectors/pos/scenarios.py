@@ -79,6 +79,7 @@ SCENARIOS = (
     "wrong_envelope",
     "bad_rows",
     "flaky",
+    "lost",
 )
 
 
@@ -246,6 +247,13 @@ def _entry(scenario: str, barcode: str, start: datetime, rng: random.Random) -> 
             PARTNER, barcode, scenario, _production(rows), "shipment", len(rows) - 2, "delivered",
             bad_rows=2,
         )
+    if scenario == "lost":
+        rows = _journey(barcode, start, origin, destination, rng, "in_transit")
+        lost = dict(rows[-1], eventName="DALAM PROSES", status="Kiriman Hilang - Dalam Investigasi")
+        last = datetime.strptime(rows[-1]["eventDate"], "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
+        lost["eventDate"] = (last + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
+        rows.append(lost)
+        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "lost")
     raise ValueError(f"unknown scenario {scenario!r}")
 
 
