@@ -208,6 +208,7 @@ def _feed(bootstrap: str, settings: Settings, catalogs: dict[str, list[Entry]],
     finally:
         if ingest is not None:
             ingest.stop()
+        cursors.close()
         producer.close()
     return refused
 

@@ -13,7 +13,7 @@ import pytest
 
 from connectors.registry import PARTNERS
 from connectors.sandbox import free_port
-from lintas.demo import POS_OFFICES
+from lintas.demo import EXPECTED_NODES
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -52,7 +52,8 @@ def test_demo_runs_end_to_end_on_its_own_broker(tmp_path):
     assert summary["shipments"] == sum(1 for e in catalogs if e.outcome == "shipment")
     assert summary["refused"] > 0 and summary["dead_letters"] > 0
     assert summary["events"] > summary["shipments"]
-    assert summary["network_nodes"] == POS_OFFICES
+    # Every outlet of every network feed (Pos office API and the courier CSV drops).
+    assert summary["network_nodes"] == sum(EXPECTED_NODES.values())
     assert summary["bootstrap"].startswith("127.0.0.1:")
     # Nothing it started is still running: broker, worker and sink all stopped.
     assert _processes_mentioning(str(home)) == []
