@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 SCHEME = "lintas-kafka"
 RESEEK_LIMIT = 3
 RESEEK_WAIT = 10.0
+LOG_START_WAIT = 30.0
 
 
 class GapSafeConsumer(faust_aiokafka.Consumer):
@@ -48,7 +49,8 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
         # Where a partition with no committed offset starts (the group reads from the
         # earliest offset), fetched once per partition.
         self._log_start: dict[Any, int] = {}
-        self._log_start_pending: set[Any] = set()
+        # Partitions whose log start is being fetched, with the monotonic time asked.
+        self._log_start_pending: dict[Any, float] = {}
         # Fire-and-forget work (log start fetches, seeks), held until done so the event
         # loop's weak reference is not the only one.
         self._background: set[asyncio.Future[Any]] = set()
@@ -66,8 +68,14 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
             return int(committed)
         if tp in self._log_start:
             return self._log_start[tp]
-        if tp not in self._log_start_pending:
-            self._log_start_pending.add(tp)
+        asked = self._log_start_pending.get(tp)
+        now = time.monotonic()
+        if asked is not None and now - asked >= LOG_START_WAIT:
+            log.warning("%s: no answer for its log start after %.0f s; asking again; "
+                        "its offsets are not committed until then", tp, now - asked)
+            asked = None
+        if asked is None:
+            self._log_start_pending[tp] = now
             self._in_background(self._fetch_log_start(tp))
         return None
 
@@ -78,7 +86,7 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
         except Exception as exc:  # try again at the next commit
             log.warning("%s: cannot read the log start: %s", tp, exc)
         finally:
-            self._log_start_pending.discard(tp)
+            self._log_start_pending.pop(tp, None)
 
     def _first_accounted(self, tp: Any) -> int | None:
         """Smallest offset acknowledged or known to be absent from the log."""

@@ -111,8 +111,9 @@ def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
             kafka_bootstrap, server.url, {"feed": "e2e-again", "view": view_url}
         ) == len(entries)
         # Wait until the worker has consumed the re-sent events, then compare.
-        wait_for(lambda: _worker_caught_up(kafka_bootstrap), timeout=90,
-                 what="the worker to catch up")
+        wait_for(lambda: not _worker_behind(kafka_bootstrap), timeout=90,
+                 what=lambda: f"the worker to catch up: {_worker_behind(kafka_bootstrap)}; "
+                              f"its log ends:\n{pipeline[0].log_tail()}")
         assert snapshot() == before
         letters_again = [m for m in read_topic(kafka_bootstrap, DLQ) if m.key in by_key]
         distinct = _identities(letters_again)
@@ -135,7 +136,9 @@ def _identities(messages) -> set[tuple[str, ...]]:
     return out
 
 
-def _worker_caught_up(bootstrap: str) -> bool:
+def _worker_behind(bootstrap: str) -> list[str]:
+    """The worker group's partitions whose committed offset is short of the log end
+    (every partition, when the group has committed nothing yet)."""
     from kafka import KafkaAdminClient, KafkaConsumer
 
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
@@ -143,9 +146,10 @@ def _worker_caught_up(bootstrap: str) -> bool:
     try:
         committed = admin.list_group_offsets("lintas").get("lintas", {})
         if not committed:
-            return False
+            return ["no committed offsets yet"]
         end = consumer.end_offsets(list(committed))
-        return all(committed[tp].offset >= end[tp] for tp in committed)
+        return [f"{tp.topic}[{tp.partition}] {committed[tp].offset}/{end[tp]}"
+                for tp in sorted(committed) if committed[tp].offset < end[tp]]
     finally:
         admin.close()
         consumer.close()
