@@ -123,8 +123,17 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
                 tp, committed, first, committed,
             )
             self._reseeks[key] = (count + 1, now)
-            self._in_background(self.seek(tp, committed))
+            self._in_background(self._reread(tp, committed))
         return None
+
+    async def _reread(self, tp: Any, offset: int) -> None:
+        """Move the fetch position of ``tp`` back to ``offset``. The seek runs on the
+        consumer's own thread (``seek_wait``): aiokafka's fetcher is not thread-safe, and
+        a seek from this loop while it hands out records makes it fail."""
+        try:
+            await self.seek_wait({tp: offset})
+        except Exception as exc:  # the next commit check asks again
+            log.warning("%s: cannot read from %d again: %s", tp, offset, exc)
 
     def _forget_reseeks(self, tp: Any) -> None:
         for key in [k for k in self._reseeks if k[0] == tp]:
