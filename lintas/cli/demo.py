@@ -31,12 +31,21 @@ def demo(seed: int | None, rounds: int, timeout: float, as_json: bool) -> None:
     if as_json:
         print_json(summary.as_dict())
     else:
-        table = Table("records", "shipments", "events", "dead letters", "not found", "refused",
-                      "outlets", "service pts", "seconds", title="lintas demo")
-        table.add_row(str(summary.records), str(summary.shipments), str(summary.events),
-                      str(summary.dead_letters), str(summary.not_found), str(summary.refused),
-                      str(summary.network_nodes), str(summary.service_points),
-                      f"{summary.seconds:.1f}")
+        table = Table(title="lintas demo", show_header=False)
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        for label, value in (
+            ("tracking numbers emitted", summary.records),
+            ("shipments in the view", summary.shipments),
+            ("events in their timelines", summary.events),
+            ("dead letters", summary.dead_letters),
+            ('"not found" answers', summary.not_found),
+            ("webhooks refused (HTTP 400)", summary.refused),
+            ("outlets", summary.network_nodes),
+            ("service points", summary.service_points),
+            ("seconds", f"{summary.seconds:.1f}"),
+        ):
+            table.add_row(label, str(value))
         console.print(table)
         console.print(f"view: {summary.view_url}   broker: {summary.bootstrap}")
     if not summary.complete:
