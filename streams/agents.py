@@ -51,20 +51,18 @@ def register_agents(p: Pipeline, selected: set[str] | None = None) -> None:
         return p.app.agent(channel, name=name, concurrency=1)
 
     view_codec = codec("ShipmentView")
-
-    event_codec, node_codec = codec("ShipmentEvent"), codec("NetworkNode")
+    event_codec = codec("ShipmentEvent")
+    node_codec = codec("NetworkNode")
+    point_codec = codec("ServicePoint")
+    to_events, to_nodes = _Direct(p.app, p.shipment_events), _Direct(p.app, p.network_nodes)
+    to_leg_updates = _Direct(p.app, p.leg_updates)
+    to_shipment_legs = _Direct(p.app, p.shipment_legs)
+    to_views, to_outlets = _Direct(p.app, p.shipment_views), _Direct(p.app, p.outlets_by_region)
+    to_points = _Direct(p.app, p.service_points)
 
     @agent(p.raw_records, "normalize_records")
     async def normalize_records(stream: Any) -> None:
-        """Normalize every raw record; what cannot be parsed goes to the DLQ with its reason.
-
-        Events and outlets go straight to the producer, encoded here: a record yields about
-        seven events, and Faust's ``Topic.send`` costs more per message than the parse
-        does (docs/benchmarks.md). Delivery is unchanged: Faust flushes the producer before
-        it commits the raw record's offset."""
-        producer = p.app.producer
-        events_topic = p.shipment_events.get_topic_name()
-        nodes_topic = p.network_nodes.get_topic_name()
+        """Normalize every raw record; what cannot be parsed goes to the DLQ with its reason."""
         async for event in stream.events():
             message = event.message
             outcome = normalize_record(
@@ -72,11 +70,9 @@ def register_agents(p: Pipeline, selected: set[str] | None = None) -> None:
                 offset=message.offset,
             )
             for record in outcome.events:
-                await producer.send(events_topic, event_key(record).encode(),
-                                    event_codec.encode(record), None, None, None)
+                await to_events(event_key(record).encode(), event_codec.encode(record))
             for node in outcome.nodes:
-                await producer.send(nodes_topic, node["node_id"].encode(),
-                                    node_codec.encode(node), None, None, None)
+                await to_nodes(node["node_id"].encode(), node_codec.encode(node))
             for failure in outcome.failures:
                 await p.dead_letters.send(
                     key=event.key,
@@ -111,7 +107,7 @@ def register_agents(p: Pipeline, selected: set[str] | None = None) -> None:
                 continue
             # Only the new (or preferred) copy travels; the linker keeps the leg's events.
             update = LegUpdate(leg, [state.events[record["event_id"]]], state.last_offset)
-            await p.leg_updates.send(key=key, value=encode_update(update))
+            await to_leg_updates(key, encode_update(update))
 
     @agent(p.leg_updates, "link_legs")
     async def link_legs(stream: Any) -> None:
@@ -124,8 +120,8 @@ def register_agents(p: Pipeline, selected: set[str] | None = None) -> None:
                 linker = _BytesKeyed.linker(p.leg_states)
                 generation = event.message.generation_id
             for assignment in linker.apply(decode_update(event.value)):
-                await p.shipment_legs.send(key=assignment.shipment_id.encode(),
-                                           value=encode_assignment(assignment))
+                await to_shipment_legs(assignment.shipment_id.encode(),
+                                       encode_assignment(assignment))
 
     @agent(p.shipment_legs, "assemble_shipments")
     async def assemble_shipments(stream: Any) -> None:
@@ -134,22 +130,16 @@ def register_agents(p: Pipeline, selected: set[str] | None = None) -> None:
         async for event in stream.events():
             assignment = decode_assignment(event.value)
             view = assembler.apply(assignment)
-            await p.shipment_views.send(
-                key=assignment.shipment_id.encode(),
-                value=view_codec.encode(view) if view is not None else None,
-            )
+            await to_views(assignment.shipment_id.encode(),
+                           view_codec.encode(view) if view is not None else None)
 
-
-    node_codec = codec("NetworkNode")
-    point_codec = codec("ServicePoint")
 
     @agent(p.network_nodes, "place_outlets")
     async def place_outlets(stream: Any) -> None:
         """Send each network node on, keyed by its regency."""
         async for event in stream.events():
             node = event.value
-            await p.outlets_by_region.send(key=region_key(node).encode(),
-                                           value=node_codec.encode(node))
+            await to_outlets(region_key(node).encode(), node_codec.encode(node))
 
     @agent(p.outlets_by_region, "match_service_points")
     async def match_service_points(stream: Any) -> None:
@@ -157,9 +147,25 @@ def register_agents(p: Pipeline, selected: set[str] | None = None) -> None:
         matcher = OutletMatcher(_BytesKeyed(p.region_outlets))
         async for event in stream.events():
             for spid, point in matcher.apply(node_codec.decode(event.value), event.message.offset):
-                await p.service_points.send(
-                    key=spid.encode(), value=point_codec.encode(point) if point else None
-                )
+                await to_points(spid.encode(), point_codec.encode(point) if point else None)
+
+
+class _Direct:
+    """Sends encoded records to one topic through the app's producer.
+
+    The agents send this way instead of through Faust's ``Topic.send``, whose bookkeeping
+    costs more per message than the normalize agent's parsing (docs/benchmarks.md).
+    Delivery is unchanged: before Faust commits a consumed offset it flushes the producer,
+    so everything an agent sent for a record is acknowledged before the record counts as
+    done.
+    """
+
+    def __init__(self, app: Any, topic: Any) -> None:
+        self.app = app
+        self.topic = topic.get_topic_name()
+
+    async def __call__(self, key: bytes, value: bytes | None) -> None:
+        await self.app.producer.send(self.topic, key, value, None, None, None)
 
 
 class _BytesKeyed:
