@@ -24,10 +24,19 @@ from typing import Any
 
 from lintas.errors import BrokerError
 
-__all__ = ["BrokerStatus", "LocalBroker", "wait_for_broker"]
+__all__ = ["BrokerStatus", "LocalBroker", "new_cluster_id", "wait_for_broker"]
 
 _MAIN = "kafka.Kafka"
 _STORAGE_TOOL = "kafka.tools.StorageTool"
+
+
+def new_cluster_id() -> str:
+    """A KRaft cluster id made as Kafka makes them: a random UUID in URL-safe base64, never
+    starting with "-" (the storage tool would take such an id for an option)."""
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cid.startswith("-"):
+            return cid
 
 
 @dataclass(frozen=True)
@@ -220,9 +229,9 @@ class LocalBroker:
     def _format(self, config: Path) -> None:
         if (self.data_dir / "meta.properties").exists():
             return
-        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         proc = subprocess.run(
-            self._java(_STORAGE_TOOL, "format", "-t", cid, "-c", str(config), heap="256m"),
+            self._java(_STORAGE_TOOL, "format", "-t", new_cluster_id(), "-c", str(config),
+                       heap="256m"),
             capture_output=True,
             text=True,
             check=False,
