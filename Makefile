@@ -13,7 +13,7 @@ help:
 	@echo "make test        run the whole test suite (real Kafka broker and PostgreSQL)"
 	@echo "make test-unit   only the tests that need no broker"
 	@echo "make bench       measure throughput ratios (see docs/benchmarks.md)"
-	@echo "make lint        ruff and mypy"
+	@echo "make lint        ruff, mypy and the import contract (docs/architecture.md)"
 
 $(STAMP): pyproject.toml
 	@command -v java >/dev/null || { echo "lintas needs Java 17+ to run Kafka (Debian: apt install openjdk-17-jre-headless)"; exit 1; }
@@ -43,7 +43,8 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy
+	$(BIN)/python tools/typecheck.py
+	$(BIN)/python tools/importcontract.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build

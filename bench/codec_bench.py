@@ -11,7 +11,7 @@ from typing import Any
 import avro.io
 import avro.schema
 
-from schemas.codec import codec, load_schema
+from lintas.schemas.codec import codec, load_schema
 
 __all__ = ["codec_ratios"]
 

@@ -30,17 +30,17 @@ from pathlib import Path
 from typing import Any
 
 from bench.codec_bench import codec_ratios
-from connectors.pos.scenarios import build_catalog
-from connectors.registry import PARTNERS
-from connectors.runtime.producer import RawProducer, raw_record
-from connectors.sandbox import free_port
-from lintas.admin import ensure_topics, read_all
-from lintas.broker import LocalBroker
-from lintas.settings import get_settings
-from lintas.topics import SHIPMENT_EVENTS, SHIPMENTS, TopicSpec, catalog, raw_topic
-from schemas.codec import codec
-from streams.app import LEG_UPDATES, SHIPMENT_LEGS
-from streams.normalize import normalize_record
+from lintas.connectors.pos.scenarios import build_catalog
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.producer import RawProducer, raw_record
+from lintas.connectors.sandboxes import free_port
+from lintas.core.settings import get_settings
+from lintas.core.topics import SHIPMENT_EVENTS, SHIPMENTS, TopicSpec, catalog, raw_topic
+from lintas.kafka.admin import ensure_topics, read_all
+from lintas.kafka.broker import LocalBroker
+from lintas.schemas.codec import codec
+from lintas.streams.app import LEG_UPDATES, SHIPMENT_LEGS
+from lintas.streams.normalize import normalize_record
 
 __all__ = ["render", "run_bench"]
 
@@ -196,8 +196,8 @@ def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: 
 def _sink_rate(bootstrap: str, work: Path, run: int) -> float:
     """Views per second the view sink writes into a fresh SQLite view, reading the whole
     lintas.shipments.v1 topic (idle time at the end not counted)."""
-    from streams.view.sink import ViewSink
-    from streams.view.store import open_store
+    from lintas.streams.view.sink import ViewSink
+    from lintas.streams.view.store import open_store
 
     store = open_store(f"sqlite:///{work / f'sink-bench-{run}.db'}")
     sink = ViewSink(store, bootstrap, group_id=f"bench-sink-{run}-{time.time_ns()}",

@@ -1,8 +1,10 @@
-"""Partner connectors: one package per partner, plus what they share.
+"""Partner connectors: one folder per partner, plus what they share.
 
-Shared pieces: :mod:`connectors.model` (canonical event, problems), :mod:`connectors.statuses`
-(declarative status tables), :mod:`connectors.timezones`, :mod:`connectors.masking`,
-:mod:`connectors.tracking` (tracking-number checks), :mod:`connectors.registry` (the partner
-list), :mod:`connectors.runtime` (poll loop, cursors, producer) and
-:mod:`connectors.sandbox` (the HTTP sandboxes partners are tested against).
+Shared pieces: :mod:`~lintas.connectors.model` (canonical event, problems),
+:mod:`~lintas.connectors.statuses` (declarative status tables),
+:mod:`~lintas.connectors.timezones`, :mod:`~lintas.connectors.masking`,
+:mod:`~lintas.connectors.tracking` (tracking-number checks),
+:mod:`~lintas.connectors.registry` (the partner list), :mod:`~lintas.connectors.runtime`
+(poll loop, raw producer) and :mod:`~lintas.connectors.sandboxes` (the partner sandboxes
+the demo and the tests run against; production never loads them).
 """

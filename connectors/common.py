@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from lintas.errors import PayloadError
+from lintas.core.errors import PayloadError
 
 __all__ = ["load_json", "parse_time", "text"]
 

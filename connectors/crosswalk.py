@@ -6,8 +6,8 @@ it and a test keeps it in step with the tables.
 
 from __future__ import annotations
 
-from connectors.registry import PARTNERS
-from schemas.statuses import AFTERSHIP_TAG, Status
+from lintas.connectors.registry import PARTNERS
+from lintas.schemas.statuses import AFTERSHIP_TAG, Status
 
 __all__ = ["render_crosswalk"]
 

@@ -1,7 +1,7 @@
 """The push ingest endpoint: member couriers POST their webhooks here.
 
 ``POST /v1/webhooks/{partner}`` — authenticated per partner, either by signature
-(``X-Lintas-Timestamp`` + ``X-Lintas-Signature``, see :mod:`connectors.signing`, within a
+(``X-Lintas-Timestamp`` + ``X-Lintas-Signature``, see :mod:`lintas.connectors.signing`, within a
 replay window) or by the partner's own token (``Authorization: Bearer <api key>``);
 validated with the partner's parser; produced byte for byte to ``lintas.raw.<partner>``;
 answered ``202`` only after the broker acknowledged. A re-delivered webhook produces the
@@ -23,11 +23,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.registry import PARTNERS
-from connectors.runtime.producer import RawProducer, raw_record
-from connectors.signing import REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from lintas.errors import BrokerError, PayloadError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.producer import RawProducer, raw_record
+from lintas.connectors.signing import (
+    REPLAY_WINDOW_SECONDS,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    verify,
+)
+from lintas.core.errors import BrokerError, PayloadError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["MAX_BODY_BYTES", "create_ingest_app"]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from connectors.timezones import LocalTime
-from schemas.statuses import Status
+from lintas.connectors.timezones import LocalTime
+from lintas.schemas.statuses import Status
 
 __all__ = ["Event", "ParseResult", "Problem", "Reference", "event_id"]
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connectors.common import text
-from connectors.model import Problem
-from connectors.regions import regency_for_office_code
-from connectors.statuses import normalize_code
-from connectors.timezones import format_offset, zone_for_postal_code, zone_for_region_code
-from lintas.errors import PayloadError
+from lintas.connectors.common import text
+from lintas.connectors.model import Problem
+from lintas.connectors.regions import regency_for_office_code
+from lintas.connectors.statuses import normalize_code
+from lintas.connectors.timezones import format_offset, zone_for_postal_code, zone_for_region_code
+from lintas.core.errors import PayloadError
 
 __all__ = ["NODE_KINDS", "NetworkResult", "Node", "parse_csv_network", "read_coordinate"]
 

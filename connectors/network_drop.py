@@ -2,9 +2,10 @@
 sandbox files that stand in for them.
 
 Each partner names its columns its own way (:data:`COLUMNS`); :func:`parse_network` reads
-any of them with :func:`connectors.network.parse_csv_network`. :func:`build_network_file`
-writes a realistic drop from :mod:`connectors.world`, so the same shops show up in several
-partners' networks under other names and ids, with coordinates a few metres apart.
+any of them with :func:`~lintas.connectors.network.parse_csv_network`.
+:func:`build_network_file` writes a realistic drop from
+:mod:`~lintas.connectors.sandboxes.world`, so the same shops show up in several partners'
+networks under other names and ids, with coordinates a few metres apart.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
-from connectors.network import NetworkResult, parse_csv_network
-from connectors.world import places
+from lintas.connectors.network import NetworkResult, parse_csv_network
+from lintas.connectors.sandboxes.world import places
 
 __all__ = ["COLUMNS", "build_network_file", "network_parser"]
 

@@ -1,6 +1,6 @@
 """The publisher SDK: members who publish straight to Kafka in the standard format.
 
-    from connectors.publish import Publisher
+    from lintas.connectors.publish import Publisher
     with Publisher("broker:9092", member="asperindo-0042") as publisher:
         result = publisher.publish_file("today.csv")          # JSON lines, CSV or Avro
         result = publisher.publish_rows([{"tracking_number": "KN1", ...}])
@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from connectors.runtime.producer import RawProducer, raw_record
-from connectors.standard import parse_tracking
-from connectors.standard.decode import read_rows
-from connectors.standard.write import to_jsonl
-from connectors.tracking import normalize_tracking_number
-from lintas.errors import PayloadError
+from lintas.connectors.runtime.producer import RawProducer, raw_record
+from lintas.connectors.standard import parse_tracking
+from lintas.connectors.standard.decode import read_rows
+from lintas.connectors.standard.write import to_jsonl
+from lintas.connectors.tracking import normalize_tracking_number
+from lintas.core.errors import PayloadError
 
 __all__ = ["PublishResult", "Publisher"]
 

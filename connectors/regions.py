@@ -61,7 +61,7 @@ def regency_for_office_code(code: str | None, office_name: str | None = None) ->
     exact = regency_for_postal_code(code)
     if exact or not office_name:
         return exact
-    from connectors.timezones import zone_for_postal_code, zone_for_region_code
+    from lintas.connectors.timezones import zone_for_postal_code, zone_for_region_code
 
     zone = zone_for_postal_code(code)
     words = f" {' '.join(office_name.upper().replace('-', ' ').split())} "

@@ -13,13 +13,13 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
-from connectors import pos
-from connectors.model import ParseResult
-from connectors.network import NetworkResult
-from connectors.scenario import Entry
-from connectors.statuses import StatusTable
-from lintas.errors import ConfigurationError
-from lintas.settings import PartnerCredentials
+from lintas.connectors import pos
+from lintas.connectors.model import ParseResult
+from lintas.connectors.network import NetworkResult
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.statuses import StatusTable
+from lintas.core.errors import ConfigurationError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["PARTNERS", "SANDBOX_CREDENTIALS", "Partner", "get_partner"]
 
@@ -61,10 +61,10 @@ class Partner:
 
 
 def _pos() -> Partner:
-    from connectors.pos.client import PosClient
-    from connectors.pos.network import parse_network
-    from connectors.pos.sandbox import create_app
-    from connectors.pos.scenarios import build_catalog
+    from lintas.connectors.pos.client import PosClient
+    from lintas.connectors.pos.network import parse_network
+    from lintas.connectors.pos.sandbox import create_app
+    from lintas.connectors.pos.scenarios import build_catalog
 
     return Partner(
         "pos", "Pos Indonesia", "pull", pos.parse_tracking, pos.STATUSES,
@@ -78,7 +78,7 @@ def _pulled(partner_id: str, name: str, client_name: str) -> Partner:
     """A pull partner whose package follows docs/adding-a-partner.md."""
     from importlib import import_module
 
-    from connectors.network_drop import COLUMNS, network_parser
+    from lintas.connectors.network_drop import COLUMNS, network_parser
 
     package = import_module(f"connectors.{partner_id}")
     client = getattr(import_module(f"connectors.{partner_id}.client"), client_name)
@@ -93,12 +93,12 @@ def _pulled(partner_id: str, name: str, client_name: str) -> Partner:
 
 
 def _push_and_file() -> tuple[Partner, ...]:
-    from connectors import idexpress, ninja, standard
-    from connectors.idexpress import sandbox as idexpress_sandbox
-    from connectors.idexpress import scenarios as idexpress_scenarios
-    from connectors.ninja import sandbox as ninja_sandbox
-    from connectors.ninja import scenarios as ninja_scenarios
-    from connectors.standard import scenarios as standard_scenarios
+    from lintas.connectors import idexpress, ninja, standard
+    from lintas.connectors.idexpress import sandbox as idexpress_sandbox
+    from lintas.connectors.idexpress import scenarios as idexpress_scenarios
+    from lintas.connectors.ninja import sandbox as ninja_sandbox
+    from lintas.connectors.ninja import scenarios as ninja_scenarios
+    from lintas.connectors.standard import scenarios as standard_scenarios
 
     return (
         Partner("ninja", "Ninja Xpress", "push", ninja.parse_tracking, ninja.STATUSES,

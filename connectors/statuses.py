@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from schemas.statuses import Status
+from lintas.schemas.statuses import Status
 
 __all__ = ["StatusTable", "normalize_code"]
 

@@ -7,7 +7,7 @@ and released versions kept in ``schemas/released/``, and the body is resolved to
 current schema. Any Avro library that speaks single-object encoding can read it.
 
 fastavro does the work on the hot path; the avro package is used by the
-compatibility checks (:mod:`schemas.compatibility`).
+compatibility checks (:mod:`lintas.schemas.compatibility`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import fastavro
 from fastavro.schema import fingerprint, to_parsing_canonical_form
 
-from lintas.errors import SchemaError
+from lintas.core.errors import SchemaError
 
 __all__ = [
     "MARKER",

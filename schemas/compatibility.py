@@ -13,7 +13,7 @@ from typing import Any
 import avro.schema
 from avro.compatibility import ReaderWriterCompatibilityChecker, SchemaCompatibilityType
 
-from schemas.codec import SCHEMA_FILES, load_schema, released_versions
+from lintas.schemas.codec import SCHEMA_FILES, load_schema, released_versions
 
 __all__ = ["Incompatibility", "check_all", "incompatibilities"]
 

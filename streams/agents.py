@@ -16,24 +16,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from schemas.codec import codec
-from streams.assembler import Assembler
-from streams.deadletters import headers_for
-from streams.eventset import EventSet, decode_event_set, encode_event_set
-from streams.linker import Linker
-from streams.messages import (
+from lintas.core.deadletters import headers_for
+from lintas.schemas.codec import codec
+from lintas.streams.assembler import Assembler
+from lintas.streams.eventset import EventSet, decode_event_set, encode_event_set
+from lintas.streams.linker import Linker
+from lintas.streams.messages import (
     LegUpdate,
     decode_assignment,
     decode_update,
     encode_assignment,
     encode_update,
 )
-from streams.normalize import event_key, normalize_record
-from streams.outlets import OutletMatcher, region_key
-from streams.reconcile import preferred
+from lintas.streams.normalize import event_key, normalize_record
+from lintas.streams.outlets import OutletMatcher, region_key
+from lintas.streams.reconcile import preferred
 
 if TYPE_CHECKING:
-    from streams.app import Pipeline
+    from lintas.streams.app import Pipeline
 
 AGENT_NAMES = ("normalize_records", "collect_legs", "link_legs", "assemble_shipments",
                "place_outlets", "match_service_points")

@@ -11,11 +11,10 @@ from typing import Any
 
 import faust
 
-from connectors.registry import PARTNERS
-from lintas.broker import bootstrap_servers
-from lintas.errors import ConfigurationError
-from lintas.settings import Settings
-from lintas.topics import (
+from lintas.connectors.registry import PARTNERS
+from lintas.core.errors import ConfigurationError
+from lintas.core.settings import Settings
+from lintas.core.topics import (
     DLQ,
     NETWORK_NODES,
     SERVICE_POINTS,
@@ -23,10 +22,11 @@ from lintas.topics import (
     SHIPMENTS,
     raw_topic,
 )
-from schemas.codec import register_faust_codecs
-from streams.agents import AGENT_NAMES
-from streams.transport import SCHEME
-from streams.transport import register as register_transport
+from lintas.kafka.broker import bootstrap_servers
+from lintas.schemas.codec import register_faust_codecs
+from lintas.streams.agents import AGENT_NAMES
+from lintas.streams.transport import SCHEME
+from lintas.streams.transport import register as register_transport
 
 __all__ = [
     "LEG_UPDATES",
@@ -55,15 +55,15 @@ class Pipeline:
     dead_letters: Any
     leg_updates: Any
     shipment_legs: Any
-    #: leg (partner:tracking_number) -> its EventSet (``streams.eventset``)
+    #: leg (partner:tracking_number) -> its EventSet (``lintas.streams.eventset``)
     leg_event_sets: Any
-    #: leg -> LegState (``streams.messages``), for the linker; one partition
+    #: leg -> LegState (``lintas.streams.messages``), for the linker; one partition
     leg_states: Any
-    #: shipment id -> its assigned legs (``streams.assembler``)
+    #: shipment id -> its assigned legs (``lintas.streams.assembler``)
     shipment_states: Any
     outlets_by_region: Any
     service_points: Any
-    #: regency code -> its outlets and service points (``streams.outlets``)
+    #: regency code -> its outlets and service points (``lintas.streams.outlets``)
     region_outlets: Any
 
 
@@ -110,7 +110,7 @@ def selected_agents(settings: Settings) -> set[str]:
 
 def create_app(settings: Settings) -> Pipeline:
     """Build the app, its topics, table and agents."""
-    from streams.agents import register_agents
+    from lintas.streams.agents import register_agents
 
     register_faust_codecs()
     register_transport()

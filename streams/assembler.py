@@ -3,7 +3,7 @@
 A shipment's state (table: shipment id -> bytes) is the set of its legs, each with its
 events, link method and confidence. A ``leg`` assignment sets a whole leg, ``events`` adds
 to one, a ``drop`` removes it; the shipment's view is then the pure
-:func:`streams.reconcile.reconcile` over the union of its legs' events — or ``None``
+:func:`lintas.streams.reconcile.reconcile` over the union of its legs' events — or ``None``
 when no leg is left, which becomes a tombstone on ``lintas.shipments.v1``.
 """
 
@@ -15,11 +15,11 @@ from typing import Any
 
 import fastavro
 
-from schemas.codec import load_schema
-from streams.linker import merge_events
-from streams.messages import LegAssignment
-from streams.reconcile import reconcile
-from streams.tables import StateTable
+from lintas.schemas.codec import load_schema
+from lintas.streams.linker import merge_events
+from lintas.streams.messages import LegAssignment
+from lintas.streams.reconcile import reconcile
+from lintas.streams.tables import StateTable
 
 __all__ = ["Assembler"]
 

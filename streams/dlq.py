@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from connectors.runtime.cursors import CursorStore
-from connectors.runtime.producer import RawProducer
-from lintas.admin import read_all
-from lintas.topics import DLQ
-from streams.deadletters import decode
+from lintas.connectors.runtime.producer import RawProducer
+from lintas.core.deadletters import decode
+from lintas.core.topics import DLQ
+from lintas.kafka.admin import read_all
+from lintas.kafka.cursors import CursorStore
 
 __all__ = [
     "DeadLetterRecord",

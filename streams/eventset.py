@@ -18,7 +18,7 @@ from typing import Any
 
 import fastavro
 
-from schemas.codec import load_schema
+from lintas.schemas.codec import load_schema
 
 __all__ = ["EventSet", "decode_event_set", "encode_event_set"]
 

@@ -3,7 +3,7 @@
 It keeps every leg's events and assignment in a table (leg -> LegState bytes). For each
 LegUpdate it re-links the leg's neighbourhood — legs it names or that name it, hand-over
 candidates within the window, and the members of their shipments — with the pure
-:func:`streams.linking.link_legs`, and returns the LegAssignments to send: ``leg`` to the
+:func:`lintas.streams.linking.link_legs`, and returns the LegAssignments to send: ``leg`` to the
 shipment a leg now belongs to, ``drop`` to the one it left.
 
 Limits: all legs live on one partition (the linker is a single consumer), and a leg
@@ -17,10 +17,10 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from streams.linking import EARLY, WINDOW, LegLink, LegSummary, link_legs, summarize
-from streams.messages import LegAssignment, LegState, LegUpdate, decode_state, encode_state
-from streams.reconcile import preferred
-from streams.tables import StateTable
+from lintas.streams.linking import EARLY, WINDOW, LegLink, LegSummary, link_legs, summarize
+from lintas.streams.messages import LegAssignment, LegState, LegUpdate, decode_state, encode_state
+from lintas.streams.reconcile import preferred
+from lintas.streams.tables import StateTable
 
 __all__ = ["Linker", "merge_events"]
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from schemas.statuses import Status
+from lintas.schemas.statuses import Status
 
 __all__ = [
     "THRESHOLD",

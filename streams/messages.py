@@ -20,7 +20,7 @@ from typing import Any
 
 import fastavro
 
-from schemas.codec import load_schema
+from lintas.schemas.codec import load_schema
 
 __all__ = ["LegAssignment", "LegState", "LegUpdate", "decode_assignment", "decode_region",
            "decode_state", "decode_update", "encode_assignment", "encode_region", "encode_state",

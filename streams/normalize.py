@@ -2,7 +2,7 @@
 
 The normalize agent calls :func:`normalize_record` and only sends what it returns. No
 input makes it raise: undecodable bytes, unknown partners, foreign payloads and parser
-bugs all come back as :class:`~streams.deadletters.Failure`.
+bugs all come back as :class:`~lintas.core.deadletters.Failure`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.registry import PARTNERS, Partner
-from lintas.errors import PayloadError, SchemaError
-from schemas.codec import codec
-from streams.deadletters import Failure
+from lintas.connectors.registry import PARTNERS, Partner
+from lintas.core.deadletters import Failure
+from lintas.core.errors import PayloadError, SchemaError
+from lintas.schemas.codec import codec
 
 __all__ = ["Normalized", "event_key", "normalize_record"]
 

@@ -2,7 +2,7 @@
 
 Outlets are grouped by regency (the repartition key); each region's state holds its
 nodes and a digest of every service point last sent. A node update re-matches its region
-with :func:`streams.servicepoints.match_outlets` and returns what changed: new or changed
+with :func:`lintas.streams.servicepoints.match_outlets` and returns what changed: new or changed
 service points, and ``None`` for ids that no longer exist (tombstones). A redelivery
 after a restart (an offset already applied) sends the region's service points again.
 """
@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from connectors.regions import region_names
-from schemas.codec import codec
-from streams.messages import decode_region, encode_region
-from streams.servicepoints import match_outlets
-from streams.tables import StateTable
+from lintas.connectors.regions import region_names
+from lintas.schemas.codec import codec
+from lintas.streams.messages import decode_region, encode_region
+from lintas.streams.servicepoints import match_outlets
+from lintas.streams.tables import StateTable
 
 __all__ = ["UNLOCATED", "OutletMatcher", "region_key"]
 

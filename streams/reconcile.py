@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from schemas.statuses import AFTERSHIP_TAG, PROGRESS, Status
+from lintas.schemas.statuses import AFTERSHIP_TAG, PROGRESS, Status
 
 __all__ = ["ordered", "preferred", "reconcile"]
 

@@ -16,17 +16,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lintas.admin import read_all
-from lintas.topics import raw_topic
-from streams import deadletters
-from streams.assembler import Assembler
-from streams.eventset import EventSet
-from streams.linker import Linker
-from streams.messages import LegUpdate
-from streams.normalize import event_key, normalize_record
-from streams.outlets import OutletMatcher
-from streams.reconcile import preferred
-from streams.view.store import ViewStore
+from lintas.core import deadletters
+from lintas.core.topics import raw_topic
+from lintas.kafka.admin import read_all
+from lintas.streams.assembler import Assembler
+from lintas.streams.eventset import EventSet
+from lintas.streams.linker import Linker
+from lintas.streams.messages import LegUpdate
+from lintas.streams.normalize import event_key, normalize_record
+from lintas.streams.outlets import OutletMatcher
+from lintas.streams.reconcile import preferred
+from lintas.streams.view.store import ViewStore
 
 __all__ = ["ReplayResult", "replay"]
 

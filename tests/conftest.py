@@ -1,7 +1,7 @@
 """Fixtures shared by the suite.
 
 Integration tests (marked ``integration``) run against a real Apache Kafka broker that
-this tooling starts from the Maven Central jars (``lintas.broker.LocalBroker``) and, for
+this tooling starts from the Maven Central jars (``lintas.kafka.broker.LocalBroker``) and, for
 the view, against SQLite and a real PostgreSQL server started from Debian's packages.
 When they cannot start, the tests fail: nothing is skipped silently.
 
@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox import free_port
-from lintas.broker import LocalBroker
-from lintas.settings import Settings, get_settings
+from lintas.connectors.sandboxes import free_port
+from lintas.core.settings import Settings, get_settings
+from lintas.kafka.broker import LocalBroker
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CACHE_DIR = Path(os.environ.get("LINTAS_CACHE_DIR", Path.home() / ".cache" / "lintas"))

@@ -7,7 +7,7 @@ base URL:
 - ``POST /order/tracking`` — ``{"waybill_no": "<waybill>"}`` -> the tracking body as
   AnterAja sends it (HTTP 200 with ``history: null`` when the waybill is not known yet).
 - ``GET /order/tracking/changes?since=<token>&limit=<n>`` — waybills whose tracking
-  changed, oldest change first (see :mod:`connectors.runtime.feed`).
+  changed, oldest change first (see :mod:`lintas.connectors.runtime.feed`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from connectors.runtime.http import RateLimiter, check_response, with_retries
-from lintas.errors import FatalError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
+from lintas.core.errors import FatalError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["AnterajaClient"]
 

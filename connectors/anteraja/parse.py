@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.anteraja.statuses import STATUSES
-from connectors.common import load_json, parse_time, text
-from connectors.masking import mask_name, mask_text
-from connectors.model import Event, ParseResult, Problem
-from connectors.regions import regency_for_postal_code
-from connectors.timezones import localize
-from connectors.tracking import check_tracking_number, normalize_tracking_number
-from lintas.errors import PayloadError
-from schemas.statuses import Status
+from lintas.connectors.anteraja.statuses import STATUSES
+from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.regions import regency_for_postal_code
+from lintas.connectors.timezones import localize
+from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.core.errors import PayloadError
+from lintas.schemas.statuses import Status
 
 __all__ = ["PARTNER", "parse_tracking"]
 

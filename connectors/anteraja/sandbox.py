@@ -1,4 +1,4 @@
-"""A sandbox of the AnterAja API on 127.0.0.1, serving :mod:`connectors.anteraja.scenarios`.
+"""A sandbox of the AnterAja API on 127.0.0.1, serving :mod:`lintas.connectors.anteraja.scenarios`.
 
 Routes: ``POST /order/tracking`` (``{"waybill_no": ...}``), ``GET /order/tracking/changes``
 (the change feed) and ``GET /sandbox/expectations``. Every partner route wants the
@@ -17,10 +17,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.anteraja.scenarios import build_catalog
-from connectors.sandbox import Catalog, feed_routes
-from connectors.scenario import Entry
-from lintas.settings import PartnerCredentials
+from lintas.connectors.anteraja.scenarios import build_catalog
+from lintas.connectors.sandboxes import Catalog, feed_routes
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 

@@ -7,8 +7,8 @@ an ordinary hub or delivery code and says what happened in ``message``. The mess
 
 from __future__ import annotations
 
-from connectors.statuses import StatusTable
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable
+from lintas.schemas.statuses import Status
 
 STATUSES = StatusTable(
     "anteraja",

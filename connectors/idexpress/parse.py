@@ -17,14 +17,14 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from connectors.common import load_json, text
-from connectors.idexpress.statuses import DESCRIBED_BY_TEXT, STATUSES
-from connectors.masking import mask_name, mask_text
-from connectors.model import Event, ParseResult, Problem
-from connectors.statuses import normalize_code
-from connectors.timezones import localize
-from connectors.tracking import check_tracking_number, normalize_tracking_number
-from lintas.errors import PayloadError
+from lintas.connectors.common import load_json, text
+from lintas.connectors.idexpress.statuses import DESCRIBED_BY_TEXT, STATUSES
+from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.statuses import normalize_code
+from lintas.connectors.timezones import localize
+from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.core.errors import PayloadError
 
 __all__ = ["PARTNER", "parse_tracking"]
 

@@ -2,9 +2,9 @@
 
 ID Express is a push partner, so its sandbox sends rather than serves. :func:`deliver` posts
 every webhook body of every entry, in the entry's order, to
-``<ingest_url>/v1/webhooks/idexpress``, signed as :mod:`connectors.signing` describes, and
+``<ingest_url>/v1/webhooks/idexpress``, signed as :mod:`lintas.connectors.signing` describes, and
 returns the HTTP status of each POST. What the pipeline should make of them stays in the
-entries (:meth:`connectors.scenario.Entry.expectation`).
+entries (:meth:`lintas.connectors.sandboxes.scenario.Entry.expectation`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 import httpx
 from pydantic import SecretStr
 
-from connectors.scenario import Entry
-from connectors.signing import signature_headers
-from lintas.errors import RetriableError
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.signing import signature_headers
+from lintas.core.errors import RetriableError
 
 __all__ = ["deliver", "webhooks"]
 

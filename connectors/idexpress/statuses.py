@@ -13,8 +13,8 @@ never sends them.
 
 from __future__ import annotations
 
-from connectors.statuses import StatusTable, normalize_code
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable, normalize_code
+from lintas.schemas.statuses import Status
 
 __all__ = ["DESCRIBED_BY_TEXT", "STATUSES"]
 

@@ -1,6 +1,6 @@
 """JNE: tracking by cnote (connote) number, form-authenticated with username and API key."""
 
-from connectors.jne.parse import PARTNER, parse_tracking
-from connectors.jne.statuses import STATUSES
+from lintas.connectors.jne.parse import PARTNER, parse_tracking
+from lintas.connectors.jne.statuses import STATUSES
 
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]

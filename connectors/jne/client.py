@@ -5,7 +5,7 @@ Endpoints, relative to the partner's base URL:
 - ``POST /tracing/api/list/v1/cnote/<AWB>`` — form ``username``, ``api_key`` -> the
   tracking body as JNE sends it.
 - ``GET /tracing/api/list/v1/changes?since=<token>&limit=<n>`` — cnote numbers whose
-  tracking changed, oldest change first (see :mod:`connectors.runtime.feed`); the same
+  tracking changed, oldest change first (see :mod:`lintas.connectors.runtime.feed`); the same
   username and API key as HTTP Basic.
 """
 
@@ -16,9 +16,9 @@ from urllib.parse import quote
 
 import httpx
 
-from connectors.runtime.http import RateLimiter, check_response, with_retries
-from lintas.errors import FatalError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
+from lintas.core.errors import FatalError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["JneClient"]
 

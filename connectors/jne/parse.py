@@ -25,16 +25,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.common import load_json, parse_time, text
-from connectors.jne.places import city_code_for_place
-from connectors.jne.statuses import STATUSES
-from connectors.masking import mask_name, mask_text
-from connectors.model import Event, ParseResult, Problem
-from connectors.statuses import normalize_code
-from connectors.timezones import CITY_CODES, LocalTime, localize
-from connectors.tracking import check_tracking_number, normalize_tracking_number
-from lintas.errors import PayloadError
-from schemas.statuses import Status
+from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.jne.places import city_code_for_place
+from lintas.connectors.jne.statuses import STATUSES
+from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.statuses import normalize_code
+from lintas.connectors.timezones import CITY_CODES, LocalTime, localize
+from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.core.errors import PayloadError
+from lintas.schemas.statuses import Status
 
 __all__ = ["PARTNER", "parse_tracking"]
 

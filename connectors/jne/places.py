@@ -3,7 +3,7 @@
 JNE ends a history text with the place in square brackets, either a three-letter city
 code and an operation (``[AMQ, OPR INBOUND]``) or a name (``[MAKASSAR]``,
 ``[GATEWAY JAKARTA]``, ``[MAKASSAR , AGEN PANAKKUKANG]``). Names are matched against the
-cities of :data:`connectors.timezones.CITY_CODES` and the few other spellings below.
+cities of :data:`lintas.connectors.timezones.CITY_CODES` and the few other spellings below.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from connectors.timezones import CITY_CODES
+from lintas.connectors.timezones import CITY_CODES
 
 __all__ = ["city_code_for_place"]
 

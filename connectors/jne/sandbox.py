@@ -1,4 +1,4 @@
-"""A sandbox of the JNE tracing API on 127.0.0.1, serving :mod:`connectors.jne.scenarios`.
+"""A sandbox of the JNE tracing API on 127.0.0.1, serving :mod:`lintas.connectors.jne.scenarios`.
 
 Routes: ``POST /tracing/api/list/v1/cnote/{awb}`` (form fields ``username`` and
 ``api_key``, as JNE has it), ``GET /tracing/api/list/v1/changes`` (the change feed lintas
@@ -18,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.jne.scenarios import build_catalog
-from connectors.sandbox import Catalog, feed_routes
-from connectors.scenario import Entry
-from lintas.settings import PartnerCredentials
+from lintas.connectors.jne.scenarios import build_catalog
+from lintas.connectors.sandboxes import Catalog, feed_routes
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 

@@ -13,8 +13,8 @@ delivered back under ``D01`` as ``RETURNED TO SHIPPER [...]``).
 
 from __future__ import annotations
 
-from connectors.statuses import StatusTable
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable
+from lintas.schemas.statuses import Status
 
 STATUSES = StatusTable(
     "jne",

@@ -5,7 +5,7 @@ Endpoints, relative to the partner's base URL:
 - ``POST /jandt_track/track`` — ``{"awb": "<AWB>", "eccompanyid": "<username>"}`` -> the
   tracking body as J&T sends it (in Indonesian, J&T's default; ``lang`` asks otherwise).
 - ``GET /jandt_track/track/changes?since=<token>&limit=<n>`` — AWBs whose tracking
-  changed, oldest change first (see :mod:`connectors.runtime.feed`).
+  changed, oldest change first (see :mod:`lintas.connectors.runtime.feed`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 
-from connectors.runtime.http import RateLimiter, check_response, with_retries
-from lintas.errors import FatalError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
+from lintas.core.errors import FatalError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["JntClient"]
 

@@ -10,14 +10,14 @@ The tracking body::
 
 ``status_code`` is ``101`` (manifest), ``200`` (delivered, with a ``receiver`` field) or
 ``100`` for every scan in between; the text tells those apart (see
-:mod:`connectors.jnt.statuses`). Texts carry courier names and phone numbers: they are
+:mod:`lintas.connectors.jnt.statuses`). Texts carry courier names and phone numbers: they are
 masked. ``raw_status`` is the code, ``100`` included: the text carries personal data and
 changes with the language, so it stays in ``raw_text``. Not found is
 ``{"error_id": "404", "error_message": "Invalid AWB number"}``.
 
 ``date_time`` is naive local time and a row names only its city. A scan in the sender's
 or the receiver's city is located by that party's zipcode; any other city by its name
-(:mod:`connectors.jnt.places`); a name that locates nothing leaves the time in WIB,
+(:mod:`lintas.connectors.jnt.places`); a name that locates nothing leaves the time in WIB,
 marked ``default``. The event's ``postal_code`` is the receiver's zipcode only for what
 happens at the receiver's address (a delivery or a failed attempt).
 """
@@ -28,17 +28,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.common import load_json, parse_time, text
-from connectors.jnt.places import bare_city, locate_city
-from connectors.jnt.statuses import STATUSES
-from connectors.masking import mask_name, mask_text
-from connectors.model import Event, ParseResult, Problem, Reference
-from connectors.regions import regency_for_postal_code
-from connectors.statuses import normalize_code
-from connectors.timezones import LocalTime, localize
-from connectors.tracking import check_tracking_number, normalize_tracking_number
-from lintas.errors import PayloadError
-from schemas.statuses import Status
+from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.jnt.places import bare_city, locate_city
+from lintas.connectors.jnt.statuses import STATUSES
+from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.model import Event, ParseResult, Problem, Reference
+from lintas.connectors.regions import regency_for_postal_code
+from lintas.connectors.statuses import normalize_code
+from lintas.connectors.timezones import LocalTime, localize
+from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.core.errors import PayloadError
+from lintas.schemas.statuses import Status
 
 __all__ = ["PARTNER", "parse_tracking"]
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from connectors.timezones import zone_for_region_code
+from lintas.connectors.timezones import zone_for_region_code
 
 __all__ = ["CityMatch", "bare_city", "locate_city"]
 

@@ -1,5 +1,5 @@
 """A sandbox of the J&T Express tracking API on 127.0.0.1, serving
-:mod:`connectors.jnt.scenarios`.
+:mod:`lintas.connectors.jnt.scenarios`.
 
 Routes, all behind HTTP Basic (username and API key): ``POST /jandt_track/track``
 (``{"awb": "...", "eccompanyid": "...", "lang": "id"|"en"}``; the answer is in the asked
@@ -19,10 +19,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.jnt.scenarios import build_catalog
-from connectors.sandbox import Catalog, feed_routes
-from connectors.scenario import Entry
-from lintas.settings import PartnerCredentials
+from lintas.connectors.jnt.scenarios import build_catalog
+from lintas.connectors.sandboxes import Catalog, feed_routes
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
-from connectors.scenario import Entry
+from lintas.connectors.sandboxes.scenario import Entry
 
 __all__ = ["CITIES", "SCENARIOS", "City", "build_catalog"]
 

@@ -9,8 +9,8 @@ overrides below list both languages. A ``100`` whose text says nothing listed st
 
 from __future__ import annotations
 
-from connectors.statuses import StatusTable
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable
+from lintas.schemas.statuses import Status
 
 STATUSES = StatusTable(
     "jnt",

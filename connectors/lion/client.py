@@ -7,7 +7,7 @@ relative to the partner's base URL:
 - ``GET /v3/stt/track?q=<stt>`` -> the tracking body as Lion sends it (HTTP 200 with
   ``stt: null`` when the STT is not known yet).
 - ``GET /v3/stt/changes?since=<token>&limit=<n>`` — STT numbers whose tracking changed,
-  oldest change first (see :mod:`connectors.runtime.feed`).
+  oldest change first (see :mod:`lintas.connectors.runtime.feed`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from connectors.runtime.http import RateLimiter, check_response, with_retries
-from lintas.errors import FatalError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
+from lintas.core.errors import FatalError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["LionClient"]
 

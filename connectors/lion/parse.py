@@ -17,22 +17,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from connectors.common import load_json, parse_time, text
-from connectors.lion.statuses import STATUSES
-from connectors.masking import mask_name, mask_text
-from connectors.model import Event, ParseResult, Problem, Reference
-from connectors.statuses import normalize_code
-from connectors.timezones import CITY_CODES, CityCode, localize
-from connectors.tracking import check_tracking_number, normalize_tracking_number
-from lintas.errors import PayloadError
-from schemas.statuses import Status
+from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.lion.statuses import STATUSES
+from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.model import Event, ParseResult, Problem, Reference
+from lintas.connectors.statuses import normalize_code
+from lintas.connectors.timezones import CITY_CODES, CityCode, localize
+from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.core.errors import PayloadError
+from lintas.schemas.statuses import Status
 
 __all__ = ["PARTNER", "parse_tracking"]
 
 PARTNER = "lion"
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
 
-#: City codes Lion uses that :data:`connectors.timezones.CITY_CODES` does not list yet.
+#: City codes Lion uses that :data:`lintas.connectors.timezones.CITY_CODES` does not list yet.
 LOCAL_CITY_CODES: dict[str, CityCode] = {
     c.code: c
     for c in (

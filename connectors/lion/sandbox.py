@@ -1,4 +1,4 @@
-"""A sandbox of the Lion Parcel API on 127.0.0.1, serving :mod:`connectors.lion.scenarios`.
+"""A sandbox of the Lion Parcel API on 127.0.0.1, serving :mod:`lintas.connectors.lion.scenarios`.
 
 Routes: ``GET /v3/stt/track?q=<stt>``, ``GET /v3/stt/changes`` (the change feed) and
 ``GET /sandbox/expectations``. Partner routes want HTTP Basic with the account's username
@@ -18,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.lion.scenarios import build_catalog
-from connectors.sandbox import Catalog, feed_routes
-from connectors.scenario import Entry
-from lintas.settings import PartnerCredentials
+from lintas.connectors.lion.scenarios import build_catalog
+from lintas.connectors.sandboxes import Catalog, feed_routes
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 

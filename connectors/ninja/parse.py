@@ -22,14 +22,14 @@ import re
 from datetime import datetime
 from typing import Any
 
-from connectors.common import load_json, text
-from connectors.masking import mask_name, mask_text
-from connectors.model import Event, ParseResult, Problem, Reference
-from connectors.ninja.statuses import STATUSES
-from connectors.statuses import normalize_code
-from connectors.timezones import localize
-from connectors.tracking import check_tracking_number, normalize_tracking_number
-from lintas.errors import PayloadError
+from lintas.connectors.common import load_json, text
+from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.model import Event, ParseResult, Problem, Reference
+from lintas.connectors.ninja.statuses import STATUSES
+from lintas.connectors.statuses import normalize_code
+from lintas.connectors.timezones import localize
+from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.core.errors import PayloadError
 
 __all__ = ["PARTNER", "parse_tracking"]
 

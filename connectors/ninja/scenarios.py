@@ -21,7 +21,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from connectors.scenario import Entry
+from lintas.connectors.sandboxes.scenario import Entry
 
 __all__ = ["SCENARIOS", "build_catalog"]
 

@@ -10,8 +10,8 @@ words those cases, harmless if Ninja never sends them. A pickup that never happe
 
 from __future__ import annotations
 
-from connectors.statuses import StatusTable
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable
+from lintas.schemas.statuses import Status
 
 STATUSES = StatusTable(
     "ninja",

@@ -5,7 +5,7 @@ Endpoints, relative to the partner's base URL:
 - ``POST /oauth2/token`` — client-credentials grant, HTTP Basic with client id/secret.
 - ``POST /v1/tracking`` — ``{"barcode": "<AWB>"}`` -> the tracking body as Pos sends it.
 - ``GET /v1/tracking/changes?since=<token>&limit=<n>`` — barcodes whose tracking changed,
-  oldest change first (see :mod:`connectors.runtime.feed`).
+  oldest change first (see :mod:`lintas.connectors.runtime.feed`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from connectors.runtime.http import RateLimiter, check_response, with_retries
-from lintas.errors import FatalError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
+from lintas.core.errors import FatalError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["PosClient"]
 

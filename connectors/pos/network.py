@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from connectors.common import load_json, text
-from connectors.model import Problem
-from connectors.network import NetworkResult, Node, node_kind, read_coordinate
-from lintas.errors import PayloadError
+from lintas.connectors.common import load_json, text
+from lintas.connectors.model import Problem
+from lintas.connectors.network import NetworkResult, Node, node_kind, read_coordinate
+from lintas.core.errors import PayloadError
 
 __all__ = ["parse_network"]
 

@@ -1,4 +1,5 @@
-"""Pages of the Pos office API drawn from :mod:`connectors.world`, with their quirks.
+"""Pages of the Pos office API drawn from :mod:`~lintas.connectors.sandboxes.world`,
+with their quirks.
 
 Every city has a KCU (main office, round postal code) and the world's places serve as
 KC/KCP offices, agen pos and drop points. Quirks: coordinates as text with a decimal
@@ -13,7 +14,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.world import CITIES, places
+from lintas.connectors.sandboxes.world import CITIES, places
 
 __all__ = ["NetworkPage", "build_network", "expected_nodes"]
 

@@ -1,4 +1,4 @@
-"""A sandbox of the Pos Indonesia API on 127.0.0.1, serving :mod:`connectors.pos.scenarios`.
+"""A sandbox of the Pos Indonesia API on 127.0.0.1, serving :mod:`lintas.connectors.pos.scenarios`.
 
 Routes: ``POST /oauth2/token`` (client credentials, HTTP Basic), ``POST /v1/tracking``
 (Bearer), ``GET /v1/tracking/changes`` (Bearer; the change feed), ``GET /v1/offices``
@@ -17,11 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.pos.network_scenarios import build_network
-from connectors.pos.scenarios import build_catalog
-from connectors.sandbox import Catalog, feed_routes
-from connectors.scenario import Entry
-from lintas.settings import PartnerCredentials
+from lintas.connectors.pos.network_scenarios import build_network
+from lintas.connectors.pos.scenarios import build_catalog
+from lintas.connectors.sandboxes import Catalog, feed_routes
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 

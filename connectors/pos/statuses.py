@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from connectors.statuses import StatusTable
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable
+from lintas.schemas.statuses import Status
 
 STATUSES = StatusTable(
     "pos",

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 import httpx
 
-from connectors.runtime.poll import Fetched, Page
-from lintas.errors import SkippableError
+from lintas.connectors.runtime.poll import Fetched, Page
+from lintas.core.errors import SkippableError
 
 __all__ = ["ChangeFeedSource", "NetworkFeedSource", "TrackingClient"]
 

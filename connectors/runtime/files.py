@@ -14,7 +14,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from connectors.runtime.poll import Fetched, Page
+from lintas.connectors.runtime.poll import Fetched, Page
 
 __all__ = ["FileDropSource"]
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import httpx
 
-from lintas.errors import AuthenticationError, FatalError, RetriableError, SkippableError
+from lintas.core.errors import AuthenticationError, FatalError, RetriableError, SkippableError
 
 __all__ = ["RateLimiter", "check_response", "with_retries"]
 

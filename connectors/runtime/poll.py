@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from connectors.runtime.cursors import CursorStore, control_key, status_partition
-from connectors.runtime.producer import RawProducer, raw_record
-from lintas.errors import FatalError, RetriableError, SkippableError
-from lintas.topics import DLQ
-from streams.deadletters import Failure, headers_for
+from lintas.connectors.runtime.producer import RawProducer, raw_record
+from lintas.core.deadletters import Failure, headers_for
+from lintas.core.errors import FatalError, RetriableError, SkippableError
+from lintas.core.topics import DLQ
+from lintas.kafka.cursors import CursorStore, control_key, status_partition
 
 __all__ = ["ConnectorStats", "Fetched", "Page", "PollingConnector", "Source"]
 

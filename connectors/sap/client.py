@@ -6,7 +6,7 @@ header. Endpoints, relative to the partner's base URL:
 - ``GET /shipment/tracking/awb?awb_no=<awb>`` -> the tracking body as SAP sends it (HTTP
   200 with an empty array when the AWB is not known yet).
 - ``GET /shipment/tracking/changes?since=<token>&limit=<n>`` — AWBs whose tracking
-  changed, oldest change first (see :mod:`connectors.runtime.feed`).
+  changed, oldest change first (see :mod:`lintas.connectors.runtime.feed`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 
-from connectors.runtime.http import RateLimiter, check_response, with_retries
-from lintas.errors import FatalError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
+from lintas.core.errors import FatalError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["SapClient"]
 

@@ -15,15 +15,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from connectors.common import load_json, parse_time, text
-from connectors.masking import mask_name, mask_text
-from connectors.model import Event, ParseResult, Problem
-from connectors.sap.statuses import STATUSES
-from connectors.statuses import normalize_code
-from connectors.timezones import CITY_CODES, localize
-from connectors.tracking import check_tracking_number, normalize_tracking_number
-from lintas.errors import PayloadError
-from schemas.statuses import Status
+from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.sap.statuses import STATUSES
+from lintas.connectors.statuses import normalize_code
+from lintas.connectors.timezones import CITY_CODES, localize
+from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.core.errors import PayloadError
+from lintas.schemas.statuses import Status
 
 __all__ = ["PARTNER", "parse_tracking"]
 

@@ -1,4 +1,4 @@
-"""A sandbox of the SAP Express API on 127.0.0.1, serving :mod:`connectors.sap.scenarios`.
+"""A sandbox of the SAP Express API on 127.0.0.1, serving :mod:`lintas.connectors.sap.scenarios`.
 
 Routes: ``GET /shipment/tracking/awb?awb_no=<awb>``, ``GET /shipment/tracking/changes``
 (the change feed) and ``GET /sandbox/expectations``. Partner routes want the account's key
@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox import Catalog, feed_routes
-from connectors.sap.scenarios import build_catalog
-from connectors.scenario import Entry
-from lintas.settings import PartnerCredentials
+from lintas.connectors.sandboxes import Catalog, feed_routes
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sap.scenarios import build_catalog
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 

@@ -6,8 +6,8 @@ row state for a lost parcel that lintas knows of.
 
 from __future__ import annotations
 
-from connectors.statuses import StatusTable
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable
+from lintas.schemas.statuses import Status
 
 STATUSES = StatusTable(
     "sap",

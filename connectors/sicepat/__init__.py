@@ -1,6 +1,6 @@
 """SiCepat: tracking by waybill number (``api-key`` header)."""
 
-from connectors.sicepat.parse import PARTNER, parse_tracking
-from connectors.sicepat.statuses import STATUSES
+from lintas.connectors.sicepat.parse import PARTNER, parse_tracking
+from lintas.connectors.sicepat.statuses import STATUSES
 
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]

@@ -4,7 +4,7 @@ Endpoints, relative to the partner's base URL:
 
 - ``GET /customer/waybill?waybill=<number>`` -> the tracking body as SiCepat sends it.
 - ``GET /customer/waybill/changes?since=<token>&limit=<n>`` — waybills whose tracking
-  changed, oldest change first (see :mod:`connectors.runtime.feed`).
+  changed, oldest change first (see :mod:`lintas.connectors.runtime.feed`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 
-from connectors.runtime.http import RateLimiter, check_response, with_retries
-from lintas.errors import FatalError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
+from lintas.core.errors import FatalError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["SicepatClient"]
 

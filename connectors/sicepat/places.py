@@ -2,7 +2,7 @@
 
 SiCepat's description (the field named ``city``) names the place of hub scans in square
 brackets (``Paket telah di terima di [Makassar Hub]``). Names are matched against the
-cities of :data:`connectors.timezones.CITY_CODES` and the few other spellings below;
+cities of :data:`lintas.connectors.timezones.CITY_CODES` and the few other spellings below;
 brackets holding a courier (``[SIGESIT - ...]``) or a marketplace name no city.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from connectors.timezones import CITY_CODES
+from lintas.connectors.timezones import CITY_CODES
 
 __all__ = ["city_code_for_place"]
 

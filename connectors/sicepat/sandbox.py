@@ -1,5 +1,5 @@
 """A sandbox of the SiCepat tracking API on 127.0.0.1, serving
-:mod:`connectors.sicepat.scenarios`.
+:mod:`lintas.connectors.sicepat.scenarios`.
 
 Routes, all behind the ``api-key`` header: ``GET /customer/waybill?waybill=<number>``,
 ``GET /customer/waybill/changes`` (the change feed) and ``GET /sandbox/expectations``.
@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox import Catalog, feed_routes
-from connectors.scenario import Entry
-from connectors.sicepat.scenarios import build_catalog
-from lintas.settings import PartnerCredentials
+from lintas.connectors.sandboxes import Catalog, feed_routes
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sicepat.scenarios import build_catalog
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 

@@ -10,8 +10,8 @@ they cost nothing if SiCepat never sends them, and anything else is counted as u
 
 from __future__ import annotations
 
-from connectors.statuses import StatusTable
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable
+from lintas.schemas.statuses import Status
 
 STATUSES = StatusTable(
     "sicepat",

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import fastavro
 
-from lintas.errors import PayloadError
+from lintas.core.errors import PayloadError
 
 __all__ = ["AVRO_MAGIC", "Encoding", "Row", "detect", "field_name", "read_rows"]
 

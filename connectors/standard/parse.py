@@ -1,7 +1,7 @@
 """Pure parsing of one standard-format file (JSON lines, CSV or Avro) into canonical events.
 
-:mod:`connectors.standard.decode` turns the bytes into rows and says when the file is not
-in the format at all (:class:`PayloadError`); :mod:`connectors.standard.record` turns each
+:mod:`lintas.connectors.standard.decode` turns the bytes into rows and says when the file is not
+in the format at all (:class:`PayloadError`); :mod:`lintas.connectors.standard.record` turns each
 row into an event. A row that breaks the rules becomes a :class:`Problem` naming its row
 index (and line, for text files); the other rows still count.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from connectors.model import ParseResult, Problem
-from connectors.standard.decode import Row, read_rows
-from connectors.standard.record import event_from_row
-from lintas.errors import PayloadError
+from lintas.connectors.model import ParseResult, Problem
+from lintas.connectors.standard.decode import Row, read_rows
+from lintas.connectors.standard.record import event_from_row
+from lintas.core.errors import PayloadError
 
 __all__ = ["PARTNER", "parse_tracking"]
 

@@ -15,14 +15,14 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from connectors.common import text
-from connectors.masking import mask_name, mask_text
-from connectors.model import Event, Reference
-from connectors.regions import regency_for_postal_code
-from connectors.standard.statuses import lookup_status
-from connectors.statuses import normalize_code
-from connectors.timezones import localize, zone_for_region_code
-from connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.common import text
+from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.model import Event, Reference
+from lintas.connectors.regions import regency_for_postal_code
+from lintas.connectors.standard.statuses import lookup_status
+from lintas.connectors.statuses import normalize_code
+from lintas.connectors.timezones import localize, zone_for_region_code
+from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
 
 __all__ = ["FIELDS", "event_from_row", "parse_occurred_at"]
 
@@ -143,7 +143,7 @@ def _handover(row: Mapping[str, Any], kind: str) -> Reference | None:
 
 
 def event_from_row(row: Mapping[str, Any], index: int) -> Event:
-    """The event of one row (keys already in :func:`~connectors.standard.decode.field_name`
+    """The event of one row (keys already in :func:`~lintas.connectors.standard.decode.field_name`
     form); ValueError naming the first field that breaks the rules."""
     number = _value(row, "tracking_number")
     tracking_number = normalize_tracking_number(number) if number else ""

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from connectors.scenario import Entry, Outcome
-from connectors.standard.write import to_avro, to_csv, to_jsonl
+from lintas.connectors.sandboxes.scenario import Entry, Outcome
+from lintas.connectors.standard.write import to_avro, to_csv, to_jsonl
 
 __all__ = ["MEMBERS", "SCENARIOS", "build_catalog"]
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 
-from connectors.statuses import StatusTable, normalize_code
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable, normalize_code
+from lintas.schemas.statuses import Status
 
 __all__ = ["STANDARD_CODES", "STATUSES", "WORDS", "lookup_status", "status_key"]
 

@@ -17,7 +17,7 @@ from typing import Any, cast
 
 import fastavro
 
-from connectors.standard.record import FIELDS
+from lintas.connectors.standard.record import FIELDS
 
 __all__ = ["SCHEMA_PATH", "standard_schema", "to_avro", "to_csv", "to_jsonl"]
 

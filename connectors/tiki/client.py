@@ -6,7 +6,7 @@ Every request carries the account's access token (``LINTAS_TIKI__API_KEY``) in t
 - ``POST /connote/history`` — form ``cnno=<connote>`` -> the tracking body as TIKI sends
   it (HTTP 200 with an empty ``response`` when the connote is not known yet).
 - ``GET /connote/changes?since=<token>&limit=<n>`` — connotes whose tracking changed,
-  oldest change first (see :mod:`connectors.runtime.feed`).
+  oldest change first (see :mod:`lintas.connectors.runtime.feed`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 
-from connectors.runtime.http import RateLimiter, check_response, with_retries
-from lintas.errors import FatalError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
+from lintas.core.errors import FatalError
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["TikiClient"]
 

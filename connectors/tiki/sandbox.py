@@ -1,4 +1,4 @@
-"""A sandbox of the TIKI API on 127.0.0.1, serving :mod:`connectors.tiki.scenarios`.
+"""A sandbox of the TIKI API on 127.0.0.1, serving :mod:`lintas.connectors.tiki.scenarios`.
 
 Routes: ``POST /connote/history`` (form field ``cnno``), ``GET /connote/changes`` (the
 change feed) and ``GET /sandbox/expectations``. Partner routes want the account's access
@@ -17,10 +17,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox import Catalog, feed_routes
-from connectors.scenario import Entry
-from connectors.tiki.scenarios import build_catalog
-from lintas.settings import PartnerCredentials
+from lintas.connectors.sandboxes import Catalog, feed_routes
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.tiki.scenarios import build_catalog
+from lintas.core.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 

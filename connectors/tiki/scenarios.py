@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from connectors.scenario import Entry
+from lintas.connectors.sandboxes.scenario import Entry
 
 __all__ = ["BRANCHES", "SCENARIOS", "Branch", "build_catalog"]
 

@@ -12,8 +12,8 @@ PARTNERS.md lists data entry, arrival, departure, courier and success texts; the
 
 from __future__ import annotations
 
-from connectors.statuses import StatusTable
-from schemas.statuses import Status
+from lintas.connectors.statuses import StatusTable
+from lintas.schemas.statuses import Status
 
 STATUSES = StatusTable(
     "tiki",

@@ -9,7 +9,7 @@ import click
 
 from lintas import __version__
 from lintas.cli.commands import register
-from lintas.errors import LintasError
+from lintas.core.errors import LintasError
 
 __all__ = ["cli", "main"]
 

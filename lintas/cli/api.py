@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from lintas.cli.output import console, print_json
-from lintas.settings import get_settings
+from lintas.core.settings import get_settings
 
 __all__ = ["api"]
 
-#: The same default as ``streams.view.queries.DEFAULT_STALE_DAYS`` (not imported here, to
+#: The same default as ``lintas.streams.view.queries.DEFAULT_STALE_DAYS`` (not imported here, to
 #: keep the CLI quick to start).
 _STALE_DAYS = 7.0
 
@@ -33,8 +33,8 @@ def serve(host: str, port: int, stale_days: float, database_url: str | None) -> 
     """Serve the API until stopped; its OpenAPI document is at /openapi.json."""
     import uvicorn
 
-    from streams.api import create_app
-    from streams.view.store import open_store
+    from lintas.streams.api import create_app
+    from lintas.streams.view.store import open_store
 
     store = open_store(database_url or get_settings().view_url)
     try:
@@ -48,6 +48,6 @@ def serve(host: str, port: int, stale_days: float, database_url: str | None) -> 
 @api.command()
 def openapi() -> None:
     """Print the API's OpenAPI 3.1 document."""
-    from streams.api import openapi_document
+    from lintas.streams.api import openapi_document
 
     print_json(openapi_document())

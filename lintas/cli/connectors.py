@@ -10,20 +10,20 @@ import click
 from rich.table import Table
 
 from lintas.cli.output import console, print_json
-from lintas.errors import LintasError
-from lintas.settings import get_settings
+from lintas.core.errors import LintasError
+from lintas.core.settings import get_settings
 
 if TYPE_CHECKING:
-    from connectors.runtime.cursors import CursorStore
-    from connectors.runtime.producer import RawProducer
+    from lintas.connectors.runtime.producer import RawProducer
+    from lintas.kafka.cursors import CursorStore
 
 __all__ = ["connectors"]
 
 
 def _store() -> tuple[str, RawProducer, CursorStore]:
-    from connectors.runtime.cursors import CursorStore
-    from connectors.runtime.producer import RawProducer
-    from lintas.broker import bootstrap_servers
+    from lintas.connectors.runtime.producer import RawProducer
+    from lintas.kafka.broker import bootstrap_servers
+    from lintas.kafka.cursors import CursorStore
 
     bootstrap = bootstrap_servers(get_settings())
     producer = RawProducer(bootstrap, client_id="lintas-connectors-cli")
@@ -56,9 +56,9 @@ def connectors() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status(as_json: bool) -> None:
     """Last success, errors and how far behind each connector is."""
-    from connectors.registry import PARTNERS
-    from lintas.admin import newest_timestamps
-    from lintas.topics import raw_topic
+    from lintas.connectors.registry import PARTNERS
+    from lintas.core.topics import raw_topic
+    from lintas.kafka.admin import newest_timestamps
 
     bootstrap, producer, store = _store()
     try:
@@ -104,7 +104,7 @@ def status(as_json: bool) -> None:
 
 
 def _control(name: str, paused: bool) -> None:
-    from connectors.runtime.cursors import control_key
+    from lintas.kafka.cursors import control_key
 
     _bootstrap, producer, store = _store()
     try:

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from lintas.cli.output import console, print_json
-from lintas.settings import get_settings
+from lintas.core.settings import get_settings
 
 __all__ = ["coverage"]
 
@@ -69,8 +69,8 @@ def coverage(city: str, show_all: bool, as_json: bool) -> None:
     """Service points by partner and kind in a regency or city, and the postal codes and
     villages they serve. On a name shared by a kota and a kabupaten the kota wins; an
     ambiguous name lists its candidates."""
-    from streams.view.queries import coverage as coverage_of
-    from streams.view.store import open_store
+    from lintas.streams.view.queries import coverage as coverage_of
+    from lintas.streams.view.store import open_store
 
     store = open_store(get_settings().view_url)
     try:

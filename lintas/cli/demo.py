@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from lintas.cli.output import console, err_console, print_json
-from lintas.settings import get_settings
+from lintas.core.settings import get_settings
 
 __all__ = ["demo"]
 

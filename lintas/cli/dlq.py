@@ -8,11 +8,11 @@ import click
 from rich.table import Table
 
 from lintas.cli.output import console, print_json
-from lintas.errors import LintasError
-from lintas.settings import get_settings
+from lintas.core.errors import LintasError
+from lintas.core.settings import get_settings
 
 if TYPE_CHECKING:
-    from streams.dlq import DeadLetterRecord
+    from lintas.streams.dlq import DeadLetterRecord
 
 __all__ = ["dlq"]
 
@@ -30,8 +30,8 @@ def _filters(f: click.decorators.FC) -> click.decorators.FC:
 
 
 def _read(partner: str | None, reason: str | None, stage: str | None) -> list[DeadLetterRecord]:
-    from lintas.broker import bootstrap_servers
-    from streams.dlq import read_dead_letters
+    from lintas.kafka.broker import bootstrap_servers
+    from lintas.streams.dlq import read_dead_letters
 
     return read_dead_letters(bootstrap_servers(get_settings()), partner=partner, reason=reason,
                              stage=stage)
@@ -57,7 +57,7 @@ def list_(
     partner: str | None, reason: str | None, stage: str | None, limit: int, as_json: bool
 ) -> None:
     """Dead letters by partner and reason."""
-    from streams.dlq import summarize
+    from lintas.streams.dlq import summarize
 
     records = _read(partner, reason, stage)
     if as_json:
@@ -81,7 +81,7 @@ def list_(
 @click.option("--json", "as_json", is_flag=True)
 def show(dead_letter_id: str, as_json: bool) -> None:
     """One dead letter (its id is source-topic:partition:offset[:row]) with its payload."""
-    from schemas.codec import codec
+    from lintas.schemas.codec import codec
 
     matches = [r for r in _read(None, None, None) if r.id == dead_letter_id]
     if not matches:
@@ -114,8 +114,8 @@ def show(dead_letter_id: str, as_json: bool) -> None:
 def replay(partner: str | None, reason: str | None, stage: str | None, ids: tuple[str, ...],
            again: bool, as_json: bool) -> None:
     """Send matching dead letters back to their source topic, once each."""
-    from lintas.broker import bootstrap_servers
-    from streams.dlq import replay_dead_letters
+    from lintas.kafka.broker import bootstrap_servers
+    from lintas.streams.dlq import replay_dead_letters
 
     records = _read(partner, reason, stage)
     if ids:

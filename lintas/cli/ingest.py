@@ -6,7 +6,7 @@ import click
 import uvicorn
 
 from lintas.cli.output import console
-from lintas.settings import get_settings
+from lintas.core.settings import get_settings
 
 __all__ = ["ingest", "publish"]
 
@@ -21,9 +21,9 @@ def ingest() -> None:
 @click.option("--port", type=int, default=8700, show_default=True)
 def serve(host: str, port: int) -> None:
     """Serve POST /v1/webhooks/{partner} until stopped."""
-    from connectors.ingest import create_ingest_app
-    from connectors.runtime.producer import RawProducer
-    from lintas.broker import bootstrap_servers
+    from lintas.connectors.ingest import create_ingest_app
+    from lintas.connectors.runtime.producer import RawProducer
+    from lintas.kafka.broker import bootstrap_servers
 
     settings = get_settings()
     producer = RawProducer(bootstrap_servers(settings), client_id="lintas-ingest")
@@ -49,10 +49,10 @@ def publish(
     """Check FILE (standard format: JSON lines, CSV or Avro) and publish it to Kafka."""
     import sys
 
-    from connectors.publish import Publisher
-    from lintas.broker import bootstrap_servers
     from lintas.cli.output import err_console, print_json
-    from lintas.errors import ConfigurationError
+    from lintas.connectors.publish import Publisher
+    from lintas.core.errors import ConfigurationError
+    from lintas.kafka.broker import bootstrap_servers
 
     if partner_id != "standard":
         raise ConfigurationError("lintas publish takes the standard format (--partner standard); "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from lintas.broker import local_broker
 from lintas.cli.output import console, print_json
-from lintas.settings import get_settings
+from lintas.core.settings import get_settings
+from lintas.kafka.broker import local_broker
 
 __all__ = ["kafka"]
 

@@ -14,13 +14,13 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from lintas.broker import bootstrap_servers
 from lintas.cli.output import console, print_json
-from lintas.settings import get_settings
-from streams.ops.verdicts import DEFAULT_WINDOW, Verdict
+from lintas.core.settings import get_settings
+from lintas.kafka.broker import bootstrap_servers
+from lintas.streams.ops.verdicts import DEFAULT_WINDOW, Verdict
 
 if TYPE_CHECKING:
-    from streams.ops.lag import GroupLag, LagCollector, LagReport, PartitionLag
+    from lintas.streams.ops.lag import GroupLag, LagCollector, LagReport, PartitionLag
 
 __all__ = ["format_seconds", "lag", "render"]
 
@@ -53,7 +53,7 @@ def lag(groups: tuple[str, ...], watch: bool, interval: float, samples: int, win
 
     Trends and verdicts need readings over a full --window: use --watch, or --samples with
     (samples - 1) x interval >= window."""
-    from streams.ops.lag import LagCollector
+    from lintas.streams.ops.lag import LagCollector
 
     settings = get_settings()
     selected = list(groups) or None

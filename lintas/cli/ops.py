@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from lintas.cli.output import console
-from lintas.settings import get_settings
-from streams.ops.verdicts import DEFAULT_WINDOW
+from lintas.core.settings import get_settings
+from lintas.streams.ops.verdicts import DEFAULT_WINDOW
 
 __all__ = ["ops"]
 
@@ -33,10 +33,10 @@ def serve(host: str, port: int, interval: float, window: float, groups: tuple[st
     letters and partner freshness from Kafka; requests serve the latest reading."""
     import uvicorn
 
-    from connectors.registry import PARTNERS
-    from lintas.broker import bootstrap_servers
-    from streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
-    from streams.ops.server import create_app
+    from lintas.connectors.registry import PARTNERS
+    from lintas.kafka.broker import bootstrap_servers
+    from lintas.streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
+    from lintas.streams.ops.server import create_app
 
     settings = get_settings()
     config = OpsConfig(

@@ -30,7 +30,7 @@ def partners() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def list_(as_json: bool) -> None:
     """Partner ids, names and how their data arrives."""
-    from connectors.registry import PARTNERS
+    from lintas.connectors.registry import PARTNERS
 
     rows: list[_PartnerRow] = [
         {"id": p.id, "name": p.name, "mode": p.mode, "sandbox": p.catalog is not None,
@@ -52,7 +52,7 @@ def list_(as_json: bool) -> None:
               help="Write the Markdown to this file (docs/partners.md) instead of printing it.")
 def crosswalk(path: Path | None) -> None:
     """The raw -> canonical status crosswalk of every partner, as Markdown."""
-    from connectors.crosswalk import render_crosswalk
+    from lintas.connectors.crosswalk import render_crosswalk
 
     text = render_crosswalk()
     if path is None:

@@ -13,8 +13,8 @@ from typing import Any, TextIO
 import click
 
 from lintas.cli.output import err_console, print_json
-from lintas.errors import ConfigurationError, PayloadError
-from lintas.settings import get_settings
+from lintas.core.errors import ConfigurationError, PayloadError
+from lintas.core.settings import get_settings
 
 __all__ = ["connect", "normalize", "reconcile", "sink", "worker"]
 
@@ -31,8 +31,8 @@ def normalize(partner_id: str, file: Any) -> None:
     A "not found" answer prints nothing and exits 0; a payload that is not the partner's
     format exits 1 with a one-line error.
     """
-    from connectors.model import record_to_json
-    from connectors.registry import get_partner
+    from lintas.connectors.model import record_to_json
+    from lintas.connectors.registry import get_partner
 
     partner = get_partner(partner_id)
     result = partner.parse(file.read())
@@ -73,8 +73,8 @@ def reconcile(files: tuple[TextIO, ...]) -> None:
     """Reconcile canonical events (JSON lines, as `lintas normalize` prints them) into
     shipments, printed as JSON lines. Runs the same pure reconciliation as the agents,
     with no broker."""
-    from streams.normalize import event_key
-    from streams.reconcile import reconcile as reconcile_events
+    from lintas.streams.normalize import event_key
+    from lintas.streams.reconcile import reconcile as reconcile_events
 
     by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for stream in files:
@@ -101,11 +101,11 @@ def worker(loglevel: str) -> None:
 
     import faust
 
-    from connectors.registry import PARTNERS
-    from lintas.admin import ensure_topics
-    from lintas.broker import bootstrap_servers
-    from lintas.topics import catalog
-    from streams.app import create_app
+    from lintas.connectors.registry import PARTNERS
+    from lintas.core.topics import catalog
+    from lintas.kafka.admin import ensure_topics
+    from lintas.kafka.broker import bootstrap_servers
+    from lintas.streams.app import create_app
 
     level = {"crit": logging.CRITICAL, "error": logging.ERROR, "warn": logging.WARNING,
              "info": logging.INFO, "debug": logging.DEBUG}[loglevel]
@@ -127,13 +127,13 @@ def worker(loglevel: str) -> None:
               help="Address the metrics server binds.")
 def sink(batch_size: int | None, metrics_port: int, metrics_host: str) -> None:
     """Run the view sink: shipment views and dead letters into the SQL view."""
-    from lintas.broker import bootstrap_servers
-    from streams.view.sink import ViewSink
-    from streams.view.store import open_store
+    from lintas.kafka.broker import bootstrap_servers
+    from lintas.streams.view.sink import ViewSink
+    from lintas.streams.view.store import open_store
 
     settings = get_settings()
     if metrics_port:
-        from streams.ops.metrics import start_metrics_server
+        from lintas.streams.ops.metrics import start_metrics_server
 
         start_metrics_server(metrics_port, metrics_host)
     store = open_store(settings.view_url)
@@ -153,10 +153,10 @@ def connect() -> None:
 def _run_connector(
     source: Any, partner_id: str, once: bool, backfill_from: datetime | None = None
 ) -> None:
-    from connectors.runtime.cursors import CursorStore
-    from connectors.runtime.poll import PollingConnector
-    from connectors.runtime.producer import RawProducer
-    from lintas.broker import bootstrap_servers
+    from lintas.connectors.runtime.poll import PollingConnector
+    from lintas.connectors.runtime.producer import RawProducer
+    from lintas.kafka.broker import bootstrap_servers
+    from lintas.kafka.cursors import CursorStore
 
     settings = get_settings()
     bootstrap = bootstrap_servers(settings)
@@ -189,8 +189,8 @@ def _run_connector(
 def connect_run(partner_id: str, feed: str, once: bool, page_size: int,
                 backfill_from: datetime | None) -> None:
     """Run the pull connector of PARTNER_ID until stopped."""
-    from connectors.registry import get_partner
-    from connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
+    from lintas.connectors.registry import get_partner
+    from lintas.connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
 
     partner = get_partner(partner_id)
     if partner.client is None:
@@ -221,8 +221,8 @@ def connect_run(partner_id: str, feed: str, once: bool, page_size: int,
 @click.option("--once", is_flag=True, help="Send what is in the folder now, then exit.")
 def connect_files(partner_id: str, folder: Path, kind: str, once: bool) -> None:
     """Send files dropped in FOLDER as PARTNER_ID's raw records (then move them to done/)."""
-    from connectors.registry import get_partner
-    from connectors.runtime.files import FileDropSource
+    from lintas.connectors.registry import get_partner
+    from lintas.connectors.runtime.files import FileDropSource
 
     get_partner(partner_id)
     _run_connector(FileDropSource(partner_id, folder, kind=kind), partner_id, once)

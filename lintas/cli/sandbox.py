@@ -6,8 +6,8 @@ import click
 import uvicorn
 
 from lintas.cli.output import console
-from lintas.errors import ConfigurationError
-from lintas.settings import get_settings
+from lintas.core.errors import ConfigurationError
+from lintas.core.settings import get_settings
 
 __all__ = ["sandbox"]
 
@@ -26,7 +26,7 @@ def sandbox() -> None:
 def serve(partner_id: str, port: int, seed: int, rounds: int) -> None:
     """Serve PARTNER_ID's sandbox until stopped. It accepts the sandbox credentials
     (client lintas-sandbox / sandbox-secret, API key sandbox-key)."""
-    from connectors.registry import SANDBOX_CREDENTIALS, get_partner
+    from lintas.connectors.registry import SANDBOX_CREDENTIALS, get_partner
 
     partner = get_partner(partner_id)
     if partner.sandbox is None or partner.catalog is None:

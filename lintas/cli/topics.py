@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from connectors.registry import PARTNERS
-from lintas.admin import ensure_topics
-from lintas.broker import bootstrap_servers
 from lintas.cli.output import console, print_json
-from lintas.settings import get_settings
-from lintas.topics import catalog
+from lintas.connectors.registry import PARTNERS
+from lintas.core.settings import get_settings
+from lintas.core.topics import catalog
+from lintas.kafka.admin import ensure_topics
+from lintas.kafka.broker import bootstrap_servers
 
 __all__ = ["topics"]
 

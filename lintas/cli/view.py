@@ -6,7 +6,7 @@ import click
 from rich.table import Table
 
 from lintas.cli.output import console, print_json
-from lintas.settings import get_settings
+from lintas.core.settings import get_settings
 
 __all__ = ["replay", "shipment"]
 
@@ -19,8 +19,8 @@ __all__ = ["replay", "shipment"]
 @click.option("--json", "as_json", is_flag=True, help="Print the shipment as JSON.")
 def shipment(tracking_number: str, partner: str | None, stale_days: float, as_json: bool) -> None:
     """Show the reconciled shipment of TRACKING_NUMBER (any leg's) from the view."""
-    from streams.view.queries import find_shipment
-    from streams.view.store import open_store
+    from lintas.streams.view.queries import find_shipment
+    from lintas.streams.view.store import open_store
 
     store = open_store(get_settings().view_url)
     try:
@@ -60,10 +60,10 @@ def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -
     """Rebuild the view from the raw topics alone, with the same steps the agents run."""
     from datetime import datetime, timezone
 
-    from connectors.registry import PARTNERS, get_partner
-    from lintas.broker import bootstrap_servers
-    from streams.replay import replay as run_replay
-    from streams.view.store import open_store
+    from lintas.connectors.registry import PARTNERS, get_partner
+    from lintas.kafka.broker import bootstrap_servers
+    from lintas.streams.replay import replay as run_replay
+    from lintas.streams.view.store import open_store
 
     settings = get_settings()
     for partner in partners:

@@ -4,7 +4,7 @@
 3.1 document is served at ``/openapi.json``; docs/read-api.md explains the semantics.
 """
 
-from streams.api.app import create_app
-from streams.api.openapi import API_VERSION, openapi_document
+from lintas.streams.api.app import create_app
+from lintas.streams.api.openapi import API_VERSION, openapi_document
 
 __all__ = ["API_VERSION", "create_app", "openapi_document"]

@@ -11,14 +11,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from streams.api import params
-from streams.api.encoding import ApiResponse
-from streams.api.errors import EXCEPTION_HANDLERS
-from streams.api.handlers import ApiConfig
-from streams.api.openapi import openapi_document
-from streams.api.routes import ENDPOINTS, Endpoint
-from streams.view.queries import DEFAULT_STALE_DAYS, ViewSource
-from streams.view.queries.shipments import check_stale_days
+from lintas.streams.api import params
+from lintas.streams.api.encoding import ApiResponse
+from lintas.streams.api.errors import EXCEPTION_HANDLERS
+from lintas.streams.api.handlers import ApiConfig
+from lintas.streams.api.openapi import openapi_document
+from lintas.streams.api.routes import ENDPOINTS, Endpoint
+from lintas.streams.view.queries import DEFAULT_STALE_DAYS, ViewSource
+from lintas.streams.view.queries.shipments import check_stale_days
 
 __all__ = ["create_app"]
 

@@ -24,8 +24,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from streams.api.encoding import ApiResponse
-from streams.view.queries import AmbiguousError, InvalidParameterError, NotFoundError
+from lintas.streams.api.encoding import ApiResponse
+from lintas.streams.view.queries import AmbiguousError, InvalidParameterError, NotFoundError
 
 __all__ = ["EXCEPTION_HANDLERS", "error_response"]
 

@@ -1,5 +1,5 @@
 """What each endpoint answers. A handler reads its parameters, asks
-:mod:`streams.view.queries` and returns a JSON-ready dict (or a whole response)."""
+:mod:`lintas.streams.view.queries` and returns a JSON-ready dict (or a whole response)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from streams.api import params
-from streams.api.encoding import ApiResponse
-from streams.view.models import ShipmentRow
-from streams.view.queries import (
+from lintas.streams.api import params
+from lintas.streams.api.encoding import ApiResponse
+from lintas.streams.view.models import ShipmentRow
+from lintas.streams.view.queries import (
     DEFAULT_LIMIT,
     InvalidParameterError,
     ViewSource,
@@ -26,7 +26,7 @@ from streams.view.queries import (
     service_points_in_region,
     service_points_near,
 )
-from streams.view.queries.common import engine_of
+from lintas.streams.view.queries.common import engine_of
 
 __all__ = [
     "DEFAULT_RADIUS_M",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from streams.api.routes import ENDPOINTS, Endpoint
-from streams.api.schemas import component_schemas
+from lintas.streams.api.routes import ENDPOINTS, Endpoint
+from lintas.streams.api.schemas import component_schemas
 
 __all__ = ["API_VERSION", "openapi_document"]
 

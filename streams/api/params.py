@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from starlette.requests import Request
 
-from streams.view.queries import InvalidParameterError
+from lintas.streams.view.queries import InvalidParameterError
 
 __all__ = ["boolean", "check_known", "coordinate", "integer", "number", "text", "words"]
 

@@ -9,8 +9,8 @@ from typing import Any, Literal
 
 from starlette.requests import Request
 
-from streams.api import handlers
-from streams.view.queries import DEFAULT_LIMIT, DEFAULT_STALE_DAYS, MAX_LIMIT, MAX_RADIUS_M
+from lintas.streams.api import handlers
+from lintas.streams.view.queries import DEFAULT_LIMIT, DEFAULT_STALE_DAYS, MAX_LIMIT, MAX_RADIUS_M
 
 __all__ = ["ENDPOINTS", "Endpoint", "Parameter"]
 

@@ -1,15 +1,15 @@
 """The JSON Schemas (OpenAPI 3.1, JSON Schema 2020-12) of what the read API answers.
 
 Enumerations come from where lintas defines them: statuses from
-:mod:`schemas.statuses`, outlet kinds from the NetworkNode Avro schema.
+:mod:`lintas.schemas.statuses`, outlet kinds from the NetworkNode Avro schema.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from schemas.statuses import Status
-from streams.view.queries import node_kinds
+from lintas.schemas.statuses import Status
+from lintas.streams.view.queries import node_kinds
 
 __all__ = ["component_schemas"]
 

@@ -1,12 +1,18 @@
 """Operations: consumer lag in messages and seconds, trends, time to clear and verdicts.
 
 The pure rules are importable from here; the collector that reads the broker lives in
-:mod:`streams.ops.lag` (``from streams.ops.lag import LagCollector``), so that importing the
-rules does not load kafka-python. docs/lag.md describes both for ops engineers.
+:mod:`lintas.streams.ops.lag` (``from lintas.streams.ops.lag import LagCollector``), so
+that importing the rules does not load kafka-python. docs/lag.md describes both for ops engineers.
 """
 
-from streams.ops.estimates import LogEndSample, committed_time, lag_slope, lag_trend, time_to_clear
-from streams.ops.verdicts import (
+from lintas.streams.ops.estimates import (
+    LogEndSample,
+    committed_time,
+    lag_slope,
+    lag_trend,
+    time_to_clear,
+)
+from lintas.streams.ops.verdicts import (
     DEFAULT_WINDOW,
     Observation,
     Verdict,

@@ -1,9 +1,9 @@
 """The ops server's collection: one reading of the broker becomes an :class:`OpsSnapshot`.
 
-:class:`OpsCollector` reuses the lag collector (:mod:`streams.ops.lag`) and its offset
+:class:`OpsCollector` reuses the lag collector (:mod:`lintas.streams.ops.lag`) and its offset
 reader, reads the log start and end of every lintas topic, the newest timestamp of every
 raw topic (ListOffsets ``max-timestamp``: one request, no records fetched), and reads the
-DLQ and the events topic on from where it stopped (:mod:`streams.ops.tails`).
+DLQ and the events topic on from where it stopped (:mod:`lintas.streams.ops.tails`).
 :class:`OpsPoller` runs it in a background thread every ``interval`` seconds and keeps the
 latest snapshot, the collection status and the dashboard's series.
 """
@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 from kafka import TopicPartition
 
-from lintas.topics import DLQ, SHIPMENT_EVENTS, raw_topic
-from streams.ops.flows import SINK_GROUP, agent_flows, agent_records, flow_topics
-from streams.ops.lag import LagCollector
-from streams.ops.offsets import OffsetReader
-from streams.ops.series import SeriesBuffer, point_of
-from streams.ops.snapshot import CollectionStatus, OpsSnapshot, PartnerFreshness
-from streams.ops.tails import DeadLetterTally, EventFreshness, TopicTail
-from streams.ops.verdicts import DEFAULT_WINDOW
+from lintas.core.topics import DLQ, SHIPMENT_EVENTS, raw_topic
+from lintas.streams.ops.flows import SINK_GROUP, agent_flows, agent_records, flow_topics
+from lintas.streams.ops.lag import LagCollector
+from lintas.streams.ops.offsets import OffsetReader
+from lintas.streams.ops.series import SeriesBuffer, point_of
+from lintas.streams.ops.snapshot import CollectionStatus, OpsSnapshot, PartnerFreshness
+from lintas.streams.ops.tails import DeadLetterTally, EventFreshness, TopicTail
+from lintas.streams.ops.verdicts import DEFAULT_WINDOW
 
 __all__ = ["OpsCollector", "OpsConfig", "OpsPoller"]
 

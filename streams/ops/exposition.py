@@ -16,8 +16,8 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from streams.ops.snapshot import CollectionStatus, OpsSnapshot, age_seconds
-from streams.ops.verdicts import Verdict
+from lintas.streams.ops.snapshot import CollectionStatus, OpsSnapshot, age_seconds
+from lintas.streams.ops.verdicts import Verdict
 
 __all__ = ["SnapshotCollector", "metric_families", "render_metrics"]
 

@@ -21,12 +21,19 @@ from dataclasses import dataclass
 
 from kafka import TopicPartition
 
-from lintas.topics import DLQ, NETWORK_NODES, SERVICE_POINTS, SHIPMENT_EVENTS, SHIPMENTS, raw_topic
+from lintas.core.topics import (
+    DLQ,
+    NETWORK_NODES,
+    SERVICE_POINTS,
+    SHIPMENT_EVENTS,
+    SHIPMENTS,
+    raw_topic,
+)
 
 __all__ = ["SINK_GROUP", "AgentFlow", "AgentRecords", "agent_flows", "agent_records", "flow_topics"]
 
 SINK_GROUP = "lintas-view-sink"
-"""The view sink's consumer group (``streams.view.sink.SINK_GROUP``, repeated here so that
+"""The view sink's consumer group (``lintas.streams.view.sink.SINK_GROUP``, repeated here so that
 reading the flows does not load the view)."""
 
 # The worker's internal topics (streams/app.py), written and read by the worker alone.

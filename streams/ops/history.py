@@ -5,7 +5,7 @@ Two kinds of series, both ordered by time:
 - log-end samples per topic partition (for lag in seconds by interpolation), kept for
   ``sample_seconds`` and at most ``max_samples`` per partition;
 - observations per group and partition (for trends and verdicts), kept for one window
-  plus the newest observation older than it (what :func:`streams.ops.verdicts.window_of`
+  plus the newest observation older than it (what :func:`lintas.streams.ops.verdicts.window_of`
   needs).
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable
 
-from streams.ops.estimates import LogEndSample
-from streams.ops.verdicts import Observation
+from lintas.streams.ops.estimates import LogEndSample
+from lintas.streams.ops.verdicts import Observation
 
 __all__ = ["LagHistory"]
 

@@ -1,11 +1,11 @@
 """Consumer lag per group, topic and partition: in messages and in seconds, with its trend,
 time to clear and verdict.
 
-:class:`LagCollector` reads the broker (:mod:`streams.ops.offsets`), keeps a small history
-between readings (:mod:`streams.ops.history`) and returns a :class:`LagReport`. Lag in
+:class:`LagCollector` reads the broker (:mod:`lintas.streams.ops.offsets`), keeps a small history
+between readings (:mod:`lintas.streams.ops.history`) and returns a :class:`LagReport`. Lag in
 seconds is the age of the next unconsumed record (its broker timestamp); when that record
 cannot be read (deleted by retention, or not fetched in time) it is estimated from the
-sampled log-end offsets (:func:`streams.ops.estimates.committed_time`). A collector that
+sampled log-end offsets (:func:`lintas.streams.ops.estimates.committed_time`). A collector that
 reads repeatedly (``lintas lag --watch``) builds the history that trends and verdicts need;
 a single reading has no trend and every verdict is ``OK`` unless the offsets rewound.
 """
@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from streams.ops.estimates import (
+from lintas.streams.ops.estimates import (
     LogEndSample,
     Trend,
     committed_time,
@@ -26,9 +26,9 @@ from streams.ops.estimates import (
     lag_trend,
     time_to_clear,
 )
-from streams.ops.history import LagHistory
-from streams.ops.offsets import BrokerOffsets, OffsetReader, RecordTime, TopicPartition
-from streams.ops.verdicts import (
+from lintas.streams.ops.history import LagHistory
+from lintas.streams.ops.offsets import BrokerOffsets, OffsetReader, RecordTime, TopicPartition
+from lintas.streams.ops.verdicts import (
     DEFAULT_WINDOW,
     Observation,
     Verdict,

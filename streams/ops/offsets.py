@@ -15,7 +15,7 @@ from typing import Any
 
 from kafka import TopicPartition
 
-from lintas.errors import BrokerError
+from lintas.core.errors import BrokerError
 
 __all__ = ["BrokerOffsets", "GroupState", "OffsetReader", "RecordTime", "TopicPartition"]
 
@@ -75,7 +75,7 @@ class OffsetReader:
 
     def _admin_client(self) -> Any:
         if self._admin is None:
-            from lintas.admin import admin_client
+            from lintas.kafka.admin import admin_client
 
             self._admin = admin_client(self.bootstrap, client_id=self.client_id)
         return self._admin

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from streams.ops.snapshot import OpsSnapshot, age_seconds
+from lintas.streams.ops.snapshot import OpsSnapshot, age_seconds
 
 __all__ = ["Point", "SeriesBuffer", "point_of", "rate", "series_of"]
 

@@ -10,7 +10,7 @@ Routes (``lintas ops serve``, 127.0.0.1:9308 by default):
 ``/healthz``   200 when the latest collection succeeded, else 503
 ============== ==============================================================
 
-Collections run in a background thread (:class:`streams.ops.collector.OpsPoller`); every
+Collections run in a background thread (:class:`lintas.streams.ops.collector.OpsPoller`); every
 request serves the latest one, so a scrape never waits for the broker.
 """
 
@@ -29,9 +29,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from lintas.errors import ConfigurationError
-from streams.ops.collector import OpsPoller
-from streams.ops.exposition import render_metrics
+from lintas.core.errors import ConfigurationError
+from lintas.streams.ops.collector import OpsPoller
+from lintas.streams.ops.exposition import render_metrics
 
 __all__ = ["STATIC_DIR", "BackgroundServer", "create_app"]
 

@@ -2,8 +2,8 @@
 
 A snapshot holds what was read and when; ages are computed from it at the moment they are
 asked for (a scrape, a page refresh), so a snapshot a few seconds old still tells the
-right age. Everything here is pure data, built by :mod:`streams.ops.collector` and turned
-into Prometheus metrics (:mod:`streams.ops.exposition`) and JSON (``GET /api/snapshot``).
+right age. Everything here is pure data, built by :mod:`lintas.streams.ops.collector` and turned
+into Prometheus metrics (:mod:`lintas.streams.ops.exposition`) and JSON (``GET /api/snapshot``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 
 from kafka import TopicPartition
 
-from streams.ops.flows import AgentRecords
-from streams.ops.lag import LagReport
-from streams.ops.tails import DeadLetterKey
+from lintas.streams.ops.flows import AgentRecords
+from lintas.streams.ops.lag import LagReport
+from lintas.streams.ops.tails import DeadLetterKey
 
 __all__ = ["CollectionStatus", "OpsSnapshot", "PartnerFreshness", "age_seconds"]
 
@@ -61,7 +61,7 @@ class OpsSnapshot:
     ``log_start`` and ``log_end`` cover every partition of the lintas topics and of the
     topics the groups committed on; for the latter, ``log_end`` is the very value their
     lag was computed from. ``dead_letters`` is ``None`` until the DLQ has been read up to
-    its end once (see :mod:`streams.ops.tails`).
+    its end once (see :mod:`lintas.streams.ops.tails`).
     """
 
     time: float

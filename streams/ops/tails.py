@@ -21,8 +21,8 @@ from typing import Any, Protocol
 
 from kafka import TopicPartition
 
-from lintas.errors import BrokerError, SchemaError
-from streams.deadletters import HEADER_PREFIX
+from lintas.core.deadletters import HEADER_PREFIX
+from lintas.core.errors import BrokerError, SchemaError
 
 __all__ = [
     "DeadLetterKey",
@@ -96,7 +96,7 @@ class EventFreshness:
         if record.value is None:
             return
         if self._codec is None:
-            from schemas.codec import codec
+            from lintas.schemas.codec import codec
 
             self._codec = codec("ShipmentEvent")
         try:

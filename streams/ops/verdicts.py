@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from itertools import pairwise
 
-from streams.ops.estimates import lag_trend
+from lintas.streams.ops.estimates import lag_trend
 
 __all__ = [
     "DEFAULT_WINDOW",

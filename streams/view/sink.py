@@ -16,12 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lintas.errors import BrokerError, SchemaError
-from lintas.topics import DLQ, NETWORK_NODES, SERVICE_POINTS, SHIPMENTS
-from schemas.codec import codec
-from streams import deadletters
-from streams.ops.metrics import observe_sink_batch
-from streams.view.store import TopicPartitionKey, ViewStore
+from lintas.core import deadletters
+from lintas.core.errors import BrokerError, SchemaError
+from lintas.core.topics import DLQ, NETWORK_NODES, SERVICE_POINTS, SHIPMENTS
+from lintas.schemas.codec import codec
+from lintas.streams.ops.metrics import observe_sink_batch
+from lintas.streams.view.store import TopicPartitionKey, ViewStore
 
 __all__ = ["SINK_GROUP", "BatchResult", "ViewSink"]
 

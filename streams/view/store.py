@@ -11,9 +11,9 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, selec
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from lintas.errors import ConfigurationError
-from streams.view.migrate import upgrade
-from streams.view.models import (
+from lintas.core.errors import ConfigurationError
+from lintas.streams.view.migrate import upgrade
+from lintas.streams.view.models import (
     DeadLetterRow,
     LegRow,
     NetworkNodeRow,

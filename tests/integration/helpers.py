@@ -1,5 +1,5 @@
 """Reading topics from the start, for assertions."""
 
-from lintas.admin import read_all as read_topic
+from lintas.kafka.admin import read_all as read_topic
 
 __all__ = ["read_topic"]

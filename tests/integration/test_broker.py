@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.registry import PARTNERS
-from lintas.admin import admin_client, ensure_topics
-from lintas.topics import CONNECT_OFFSETS, SHIPMENTS, catalog
+from lintas.connectors.registry import PARTNERS
+from lintas.core.topics import CONNECT_OFFSETS, SHIPMENTS, catalog
+from lintas.kafka.admin import admin_client, ensure_topics
 from tests.conftest import CACHE_DIR
 
 pytestmark = pytest.mark.integration
@@ -33,9 +33,9 @@ def test_topics_create_is_idempotent_and_applies_the_catalog(kafka_bootstrap):
 
 
 def test_local_broker_start_status_stop(tmp_path):
-    from connectors.sandbox import free_port
-    from lintas.broker import LocalBroker
-    from lintas.broker.local import _pid_alive
+    from lintas.connectors.sandboxes import free_port
+    from lintas.kafka.broker import LocalBroker
+    from lintas.kafka.broker.local import _pid_alive
 
     broker = LocalBroker(tmp_path / "kafka", CACHE_DIR, version="4.1.1", port=free_port(),
                          controller_port=free_port())

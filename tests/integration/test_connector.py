@@ -8,19 +8,19 @@ import uuid
 import pytest
 from pydantic import SecretStr
 
-from connectors.pos.client import PosClient
-from connectors.pos.sandbox import create_app
-from connectors.pos.scenarios import build_catalog
-from connectors.registry import PARTNERS
-from connectors.runtime.cursors import CursorStore
-from connectors.runtime.feed import ChangeFeedSource
-from connectors.runtime.poll import PollingConnector
-from connectors.runtime.producer import RawProducer
-from connectors.sandbox import serve_in_thread
-from lintas.admin import ensure_topics
-from lintas.settings import PartnerCredentials
-from lintas.topics import catalog, raw_topic
-from schemas.codec import codec
+from lintas.connectors.pos.client import PosClient
+from lintas.connectors.pos.sandbox import create_app
+from lintas.connectors.pos.scenarios import build_catalog
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.feed import ChangeFeedSource
+from lintas.connectors.runtime.poll import PollingConnector
+from lintas.connectors.runtime.producer import RawProducer
+from lintas.connectors.sandboxes import serve_in_thread
+from lintas.core.settings import PartnerCredentials
+from lintas.core.topics import catalog, raw_topic
+from lintas.kafka.admin import ensure_topics
+from lintas.kafka.cursors import CursorStore
+from lintas.schemas.codec import codec
 from tests.integration.helpers import read_topic
 
 pytestmark = pytest.mark.integration
@@ -83,7 +83,7 @@ def test_cursor_is_not_moved_when_the_broker_did_not_acknowledge(kafka_bootstrap
     partition = {"feed": "tracking-changes", "test": f"unacknowledged-{uuid.uuid4().hex}"}
     connector, client, producer = _connector(kafka_bootstrap, server.url, partition)
 
-    from lintas.errors import BrokerError
+    from lintas.core.errors import BrokerError
 
     def refuse(timeout: float = 60.0) -> int:
         raise BrokerError("simulated: no acknowledgement")

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from connectors.pos.sandbox import create_app
-from connectors.pos.scenarios import build_catalog
-from connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
-from connectors.sandbox import serve_in_thread
-from lintas.admin import ensure_topics, read_all
-from lintas.topics import catalog, raw_topic
+from lintas.connectors.pos.sandbox import create_app
+from lintas.connectors.pos.scenarios import build_catalog
+from lintas.connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
+from lintas.connectors.sandboxes import serve_in_thread
+from lintas.core.topics import catalog, raw_topic
+from lintas.kafka.admin import ensure_topics, read_all
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration

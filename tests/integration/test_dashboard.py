@@ -24,15 +24,15 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.structs import OffsetAndMetadata
 
-from connectors.registry import PARTNERS
-from connectors.runtime.producer import RawProducer, raw_record
-from connectors.sandbox import free_port
-from lintas.admin import admin_client, ensure_topics
-from lintas.topics import DLQ, catalog, raw_topic
-from streams.deadletters import Failure, headers_for
-from streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
-from streams.ops.lag import LagCollector
-from streams.ops.server import BackgroundServer, create_app
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.producer import RawProducer, raw_record
+from lintas.connectors.sandboxes import free_port
+from lintas.core.deadletters import Failure, headers_for
+from lintas.core.topics import DLQ, catalog, raw_topic
+from lintas.kafka.admin import admin_client, ensure_topics
+from lintas.streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
+from lintas.streams.ops.lag import LagCollector
+from lintas.streams.ops.server import BackgroundServer, create_app
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.integration

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.registry import PARTNERS
-from connectors.sandbox import free_port
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.sandboxes import free_port
 from lintas.demo import EXPECTED_NODES
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from connectors.registry import PARTNERS
-from connectors.runtime.producer import RawProducer, raw_record
-from lintas.admin import ensure_topics
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.producer import RawProducer, raw_record
+from lintas.core.topics import catalog
 from lintas.demo import ChildProcess
-from lintas.topics import catalog
-from streams.view.store import open_store
+from lintas.kafka.admin import ensure_topics
+from lintas.streams.view.store import open_store
 from tests.conftest import FIXTURES
 from tests.integration.conftest import wait_for
 

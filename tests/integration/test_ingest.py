@@ -10,14 +10,14 @@ import pytest
 from pydantic import SecretStr
 from starlette.testclient import TestClient
 
-from connectors.ingest import create_ingest_app
-from connectors.registry import PARTNERS
-from connectors.runtime.producer import RawProducer
-from connectors.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_headers
-from lintas.admin import ensure_topics, read_all
-from lintas.settings import PartnerCredentials
-from lintas.topics import catalog, raw_topic
-from schemas.codec import codec
+from lintas.connectors.ingest import create_ingest_app
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.producer import RawProducer
+from lintas.connectors.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_headers
+from lintas.core.settings import PartnerCredentials
+from lintas.core.topics import catalog, raw_topic
+from lintas.kafka.admin import ensure_topics, read_all
+from lintas.schemas.codec import codec
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.integration

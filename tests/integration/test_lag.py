@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
-from lintas.admin import admin_client
 from lintas.cli.lag import lag
-from streams.ops.lag import LagCollector
+from lintas.kafka.admin import admin_client
+from lintas.streams.ops.lag import LagCollector
 from tests.conftest import CACHE_DIR
 
 pytestmark = pytest.mark.integration

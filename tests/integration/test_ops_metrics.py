@@ -23,15 +23,15 @@ from kafka.admin import NewTopic
 from kafka.structs import OffsetAndMetadata
 from prometheus_client.parser import text_string_to_metric_families
 
-from connectors.registry import PARTNERS, get_partner
-from connectors.runtime.producer import RawProducer, raw_record
-from connectors.sandbox import free_port
-from lintas.admin import admin_client, ensure_topics
-from lintas.topics import DLQ, NETWORK_NODES, SHIPMENT_EVENTS, catalog, raw_topic
-from schemas.codec import codec
-from streams.deadletters import Failure, headers_for
-from streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
-from streams.ops.server import BackgroundServer, create_app
+from lintas.connectors.registry import PARTNERS, get_partner
+from lintas.connectors.runtime.producer import RawProducer, raw_record
+from lintas.connectors.sandboxes import free_port
+from lintas.core.deadletters import Failure, headers_for
+from lintas.core.topics import DLQ, NETWORK_NODES, SHIPMENT_EVENTS, catalog, raw_topic
+from lintas.kafka.admin import admin_client, ensure_topics
+from lintas.schemas.codec import codec
+from lintas.streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
+from lintas.streams.ops.server import BackgroundServer, create_app
 from tests.conftest import FIXTURES
 from tests.integration.conftest import wait_for
 
@@ -249,9 +249,9 @@ def test_sink_metrics_count_records_and_time_commits(kafka_bootstrap: str, tmp_p
     """A sink (private group, fresh SQLite view) with its metrics server, scraped."""
     import threading
 
-    from streams.ops.metrics import start_metrics_server
-    from streams.view.sink import ViewSink
-    from streams.view.store import open_store
+    from lintas.streams.ops.metrics import start_metrics_server
+    from lintas.streams.view.sink import ViewSink
+    from lintas.streams.view.store import open_store
 
     ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
     partner = f"opssink{uuid.uuid4().hex[:8]}"

@@ -10,21 +10,21 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from connectors.pos.client import PosClient
-from connectors.pos.sandbox import create_app
-from connectors.pos.scenarios import build_catalog
-from connectors.registry import PARTNERS
-from connectors.runtime.cursors import CursorStore
-from connectors.runtime.feed import ChangeFeedSource
-from connectors.runtime.poll import PollingConnector
-from connectors.runtime.producer import RawProducer
-from connectors.sandbox import serve_in_thread
-from lintas.admin import ensure_topics
+from lintas.connectors.pos.client import PosClient
+from lintas.connectors.pos.sandbox import create_app
+from lintas.connectors.pos.scenarios import build_catalog
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.feed import ChangeFeedSource
+from lintas.connectors.runtime.poll import PollingConnector
+from lintas.connectors.runtime.producer import RawProducer
+from lintas.connectors.sandboxes import serve_in_thread
+from lintas.core.settings import PartnerCredentials
+from lintas.core.topics import DLQ, catalog, raw_topic
 from lintas.demo import ChildProcess, missing_from_view
-from lintas.settings import PartnerCredentials
-from lintas.topics import DLQ, catalog, raw_topic
-from schemas.codec import codec
-from streams.view.store import open_store
+from lintas.kafka.admin import ensure_topics
+from lintas.kafka.cursors import CursorStore
+from lintas.schemas.codec import codec
+from lintas.streams.view.store import open_store
 from tests.integration.conftest import wait_for
 from tests.integration.helpers import read_topic
 

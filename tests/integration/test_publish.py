@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.registry import PARTNERS
-from lintas.admin import ensure_topics, read_all
-from lintas.topics import catalog, raw_topic
-from schemas.codec import codec
+from lintas.connectors.registry import PARTNERS
+from lintas.core.topics import catalog, raw_topic
+from lintas.kafka.admin import ensure_topics, read_all
+from lintas.schemas.codec import codec
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.integration

@@ -13,12 +13,12 @@ import uuid
 
 import pytest
 
-from connectors.registry import PARTNERS
-from connectors.runtime.producer import RawProducer, raw_record
-from lintas.admin import ensure_topics
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.producer import RawProducer, raw_record
+from lintas.core.topics import SHIPMENT_EVENTS, catalog, raw_topic
 from lintas.demo import ChildProcess
-from lintas.topics import SHIPMENT_EVENTS, catalog, raw_topic
-from schemas.codec import codec
+from lintas.kafka.admin import ensure_topics
+from lintas.schemas.codec import codec
 from tests.conftest import FIXTURES
 from tests.integration.conftest import wait_for
 from tests.integration.helpers import read_topic

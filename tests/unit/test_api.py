@@ -19,8 +19,8 @@ from sqlalchemy import create_engine
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from connectors.sandbox import free_port
-from streams.api import create_app, openapi_document
+from lintas.connectors.sandboxes import free_port
+from lintas.streams.api import create_app, openapi_document
 from tests.unit.test_view_queries import NOW, build_views, populate
 
 _ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")

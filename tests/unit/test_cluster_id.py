@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import uuid
 
-from lintas.broker import local
-from lintas.broker.local import new_cluster_id
+from lintas.kafka.broker import local
+from lintas.kafka.broker.local import new_cluster_id
 
 
 def test_an_id_that_would_read_as_an_option_is_drawn_again(monkeypatch):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from connectors.registry import PARTNERS
-from lintas.settings import PartnerCredentials, Settings
-from lintas.topics import catalog
+from lintas.connectors.registry import PARTNERS
+from lintas.core.settings import PartnerCredentials, Settings
+from lintas.core.topics import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +59,7 @@ def test_every_lintas_variable_in_compose_is_a_setting():
 
 
 def test_partner_crosswalk_document_is_current():
-    from connectors.crosswalk import render_crosswalk
+    from lintas.connectors.crosswalk import render_crosswalk
 
     assert (ROOT / "docs" / "partners.md").read_text(encoding="utf-8") == render_crosswalk(), (
         "run `lintas partners crosswalk --write docs/partners.md`"

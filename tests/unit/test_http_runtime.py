@@ -7,14 +7,14 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from connectors.pos.client import PosClient
-from connectors.pos.sandbox import create_app
-from connectors.pos.scenarios import build_catalog
-from connectors.runtime.feed import ChangeFeedSource
-from connectors.runtime.http import RateLimiter, check_response, with_retries
-from connectors.sandbox import serve_in_thread
-from lintas.errors import AuthenticationError, FatalError, RetriableError, SkippableError
-from lintas.settings import PartnerCredentials
+from lintas.connectors.pos.client import PosClient
+from lintas.connectors.pos.sandbox import create_app
+from lintas.connectors.pos.scenarios import build_catalog
+from lintas.connectors.runtime.feed import ChangeFeedSource
+from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
+from lintas.connectors.sandboxes import serve_in_thread
+from lintas.core.errors import AuthenticationError, FatalError, RetriableError, SkippableError
+from lintas.core.settings import PartnerCredentials
 
 
 def _response(code: int, headers: dict[str, str] | None = None) -> httpx.Response:

@@ -13,16 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from connectors.jnt import STATUSES, parse_tracking
-from connectors.jnt.client import JntClient
-from connectors.jnt.sandbox import create_app
-from connectors.jnt.scenarios import SCENARIOS, build_catalog
-from connectors.model import record_to_json
-from connectors.runtime.feed import ChangeFeedSource
-from connectors.sandbox import serve_in_thread
-from lintas.errors import AuthenticationError, PayloadError
-from lintas.settings import PartnerCredentials
-from streams.reconcile import reconcile
+from lintas.connectors.jnt import STATUSES, parse_tracking
+from lintas.connectors.jnt.client import JntClient
+from lintas.connectors.jnt.sandbox import create_app
+from lintas.connectors.jnt.scenarios import SCENARIOS, build_catalog
+from lintas.connectors.model import record_to_json
+from lintas.connectors.runtime.feed import ChangeFeedSource
+from lintas.connectors.sandboxes import serve_in_thread
+from lintas.core.errors import AuthenticationError, PayloadError
+from lintas.core.settings import PartnerCredentials
+from lintas.streams.reconcile import reconcile
 from tests.conftest import FIXTURES
 from tests.golden import assert_golden
 

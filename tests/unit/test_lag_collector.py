@@ -14,9 +14,9 @@ from kafka import TopicPartition
 from rich.console import Console
 
 from lintas.cli.lag import format_seconds, render
-from streams.ops.lag import LagCollector
-from streams.ops.offsets import BrokerOffsets, GroupState, RecordTime
-from streams.ops.verdicts import Verdict
+from lintas.streams.ops.lag import LagCollector
+from lintas.streams.ops.offsets import BrokerOffsets, GroupState, RecordTime
+from lintas.streams.ops.verdicts import Verdict
 
 TP0 = TopicPartition("lintas.raw.pos", 0)
 TP1 = TopicPartition("lintas.raw.pos", 1)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from streams.ops.estimates import (
+from lintas.streams.ops.estimates import (
     LogEndSample,
     committed_time,
     lag_slope,
     lag_trend,
     time_to_clear,
 )
-from streams.ops.history import LagHistory
-from streams.ops.lag import lag_seconds
-from streams.ops.offsets import RecordTime
-from streams.ops.verdicts import Observation
+from lintas.streams.ops.history import LagHistory
+from lintas.streams.ops.lag import lag_seconds
+from lintas.streams.ops.offsets import RecordTime
+from lintas.streams.ops.verdicts import Observation
 
 
 def samples(*rows: tuple[float, int]) -> list[LogEndSample]:

@@ -1,10 +1,10 @@
-"""Verdict rules (streams.ops.verdicts) on synthetic histories."""
+"""Verdict rules (lintas.streams.ops.verdicts) on synthetic histories."""
 
 from __future__ import annotations
 
 import pytest
 
-from streams.ops.verdicts import (
+from lintas.streams.ops.verdicts import (
     Observation,
     Verdict,
     group_verdict,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from streams.assembler import Assembler
-from streams.linker import Linker
-from streams.messages import LegUpdate
+from lintas.streams.assembler import Assembler
+from lintas.streams.linker import Linker
+from lintas.streams.messages import LegUpdate
 
 T0 = datetime(2025, 5, 1, 2, 0, tzinfo=timezone.utc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from streams.linking import LegSummary, link_legs, summarize
+from lintas.streams.linking import LegSummary, link_legs, summarize
 
 T0 = datetime(2025, 5, 1, 2, 0, tzinfo=timezone.utc)
 

@@ -14,12 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.ninja import parse_tracking
-from connectors.ninja.sandbox import deliver, webhooks
-from connectors.ninja.scenarios import build_catalog
-from connectors.sandbox import RunningServer, serve_in_thread
-from connectors.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from lintas.errors import PayloadError, RetriableError
+from lintas.connectors.ninja import parse_tracking
+from lintas.connectors.ninja.sandbox import deliver, webhooks
+from lintas.connectors.ninja.scenarios import build_catalog
+from lintas.connectors.sandboxes import RunningServer, serve_in_thread
+from lintas.connectors.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from lintas.core.errors import PayloadError, RetriableError
 
 SECRET = "ninja-test-secret"
 START = datetime(2025, 6, 1, tzinfo=timezone.utc)

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectors.model import record_to_json
-from connectors.ninja import STATUSES, parse_tracking
-from connectors.ninja.scenarios import build_catalog
-from lintas.errors import PayloadError
-from schemas.codec import codec
-from streams.reconcile import reconcile
+from lintas.connectors.model import record_to_json
+from lintas.connectors.ninja import STATUSES, parse_tracking
+from lintas.connectors.ninja.scenarios import build_catalog
+from lintas.core.errors import PayloadError
+from lintas.schemas.codec import codec
+from lintas.streams.reconcile import reconcile
 from tests.conftest import FIXTURES
 from tests.golden import assert_golden
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectors.runtime.producer import raw_record
-from schemas.codec import codec
-from streams.deadletters import Failure, decode, headers_for
-from streams.normalize import normalize_record
+from lintas.connectors.runtime.producer import raw_record
+from lintas.core.deadletters import Failure, decode, headers_for
+from lintas.schemas.codec import codec
+from lintas.streams.normalize import normalize_record
 from tests.conftest import FIXTURES
 
 

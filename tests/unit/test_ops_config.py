@@ -11,9 +11,9 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from lintas.cli.ops import serve
-from streams.ops import metrics as sink_metrics
-from streams.ops.exposition import render_metrics
-from streams.ops.snapshot import CollectionStatus
+from lintas.streams.ops import metrics as sink_metrics
+from lintas.streams.ops.exposition import render_metrics
+from lintas.streams.ops.snapshot import CollectionStatus
 from tests.unit.test_ops_metrics import NOW, READ_AT, synthetic_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]

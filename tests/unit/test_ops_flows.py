@@ -7,13 +7,13 @@ from types import SimpleNamespace
 
 from kafka import TopicPartition
 
-from connectors.registry import PARTNERS
-from streams.app import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
-from streams.deadletters import Failure, headers_for
-from streams.ops.flows import SINK_GROUP, AgentRecords, agent_flows, agent_records
-from streams.ops.tails import DeadLetterKey, DeadLetterTally, EventFreshness, dead_letter_key
-from streams.view.sink import SINK_GROUP as VIEW_SINK_GROUP
-from streams.view.sink import ViewSink
+from lintas.connectors.registry import PARTNERS
+from lintas.core.deadletters import Failure, headers_for
+from lintas.streams.app import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
+from lintas.streams.ops.flows import SINK_GROUP, AgentRecords, agent_flows, agent_records
+from lintas.streams.ops.tails import DeadLetterKey, DeadLetterTally, EventFreshness, dead_letter_key
+from lintas.streams.view.sink import SINK_GROUP as VIEW_SINK_GROUP
+from lintas.streams.view.sink import ViewSink
 
 
 def test_flows_follow_the_agents_and_the_sink():
@@ -90,8 +90,8 @@ def test_newest_event_per_partner_ignores_the_far_future():
 
 
 def test_events_are_decoded_for_partner_and_instant():
-    from connectors.registry import get_partner
-    from schemas.codec import codec
+    from lintas.connectors.registry import get_partner
+    from lintas.schemas.codec import codec
     from tests.conftest import FIXTURES
 
     payload = next(p for p in sorted((FIXTURES / "pos").glob("*.json"))

@@ -12,13 +12,13 @@ from kafka import TopicPartition
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from streams.ops.exposition import render_metrics
-from streams.ops.flows import AgentRecords
-from streams.ops.lag import GroupLag, LagReport, PartitionLag
-from streams.ops.metrics import observe_sink_batch
-from streams.ops.snapshot import CollectionStatus, OpsSnapshot, PartnerFreshness
-from streams.ops.tails import DeadLetterKey
-from streams.ops.verdicts import Verdict
+from lintas.streams.ops.exposition import render_metrics
+from lintas.streams.ops.flows import AgentRecords
+from lintas.streams.ops.lag import GroupLag, LagReport, PartitionLag
+from lintas.streams.ops.metrics import observe_sink_batch
+from lintas.streams.ops.snapshot import CollectionStatus, OpsSnapshot, PartnerFreshness
+from lintas.streams.ops.tails import DeadLetterKey
+from lintas.streams.ops.verdicts import Verdict
 
 NOW = 1_800_000_000.0
 READ_AT = NOW - 4.0
@@ -204,8 +204,8 @@ def test_the_sink_observes_commit_latency_and_records_per_topic():
 def test_the_sink_metrics_server_serves_them():
     import httpx
 
-    from connectors.sandbox import free_port
-    from streams.ops.metrics import start_metrics_server
+    from lintas.connectors.sandboxes import free_port
+    from lintas.streams.ops.metrics import start_metrics_server
 
     port = free_port()
     server = start_metrics_server(port)

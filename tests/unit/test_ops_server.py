@@ -7,13 +7,13 @@ import dataclasses
 import pytest
 from starlette.testclient import TestClient
 
-from lintas.errors import BrokerError
-from streams.ops.collector import OpsConfig, OpsPoller
-from streams.ops.flows import AgentRecords
-from streams.ops.series import point_of, rate, series_of
-from streams.ops.server import create_app
-from streams.ops.snapshot import OpsSnapshot
-from streams.ops.tails import DeadLetterKey
+from lintas.core.errors import BrokerError
+from lintas.streams.ops.collector import OpsConfig, OpsPoller
+from lintas.streams.ops.flows import AgentRecords
+from lintas.streams.ops.series import point_of, rate, series_of
+from lintas.streams.ops.server import create_app
+from lintas.streams.ops.snapshot import OpsSnapshot
+from lintas.streams.ops.tails import DeadLetterKey
 from tests.unit.test_ops_metrics import READ_AT, synthetic_snapshot
 
 LETTER = DeadLetterKey("pos", "normalize", "InvalidEvent")

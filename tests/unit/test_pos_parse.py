@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from connectors.model import record_to_json
-from connectors.pos import parse_tracking
-from connectors.pos.scenarios import build_catalog
-from lintas.errors import PayloadError
+from lintas.connectors.model import record_to_json
+from lintas.connectors.pos import parse_tracking
+from lintas.connectors.pos.scenarios import build_catalog
+from lintas.core.errors import PayloadError
 from tests.conftest import FIXTURES
 from tests.golden import assert_golden
 
@@ -125,7 +125,7 @@ def test_every_scenario_yields_what_the_sandbox_promises():
 
 
 def test_unknown_event_name_maps_to_unknown_and_is_counted():
-    from connectors.pos.statuses import STATUSES
+    from lintas.connectors.pos.statuses import STATUSES
 
     before = STATUSES.unmapped["SORTIR ULANG DI GUDANG"]
     body = {"response": {"data": [{"barcode": "P2501010000001", "eventDate": "2025-01-01 10:00:00",

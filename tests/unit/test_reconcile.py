@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectors.pos import parse_tracking
-from streams.reconcile import reconcile
+from lintas.connectors.pos import parse_tracking
+from lintas.streams.reconcile import reconcile
 from tests.conftest import FIXTURES
 
 T0 = datetime(2025, 3, 10, tzinfo=timezone.utc)

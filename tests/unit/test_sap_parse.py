@@ -11,16 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from connectors.model import record_to_json
-from connectors.runtime.feed import ChangeFeedSource
-from connectors.sandbox import serve_in_thread
-from connectors.sap import STATUSES, parse_tracking
-from connectors.sap.client import SapClient
-from connectors.sap.sandbox import create_app
-from connectors.sap.scenarios import BRANCHES, SCENARIOS, build_catalog
-from lintas.errors import AuthenticationError, FatalError, PayloadError
-from lintas.settings import PartnerCredentials
-from streams.reconcile import reconcile
+from lintas.connectors.model import record_to_json
+from lintas.connectors.runtime.feed import ChangeFeedSource
+from lintas.connectors.sandboxes import serve_in_thread
+from lintas.connectors.sap import STATUSES, parse_tracking
+from lintas.connectors.sap.client import SapClient
+from lintas.connectors.sap.sandbox import create_app
+from lintas.connectors.sap.scenarios import BRANCHES, SCENARIOS, build_catalog
+from lintas.core.errors import AuthenticationError, FatalError, PayloadError
+from lintas.core.settings import PartnerCredentials
+from lintas.streams.reconcile import reconcile
 from tests.conftest import FIXTURES
 from tests.golden import assert_golden
 

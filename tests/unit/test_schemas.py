@@ -8,10 +8,17 @@ from datetime import datetime, timezone
 
 import pytest
 
-from lintas.errors import SchemaError
-from schemas.codec import MARKER, SCHEMA_FILES, AvroCodec, codec, load_schema, released_versions
-from schemas.compatibility import check_all, incompatibilities
-from schemas.statuses import AFTERSHIP_TAG, TERMINAL, Status
+from lintas.core.errors import SchemaError
+from lintas.schemas.codec import (
+    MARKER,
+    SCHEMA_FILES,
+    AvroCodec,
+    codec,
+    load_schema,
+    released_versions,
+)
+from lintas.schemas.compatibility import check_all, incompatibilities
+from lintas.schemas.statuses import AFTERSHIP_TAG, TERMINAL, Status
 
 NOW = datetime(2025, 3, 10, 4, 5, 6, 789000, tzinfo=timezone.utc)
 
@@ -111,7 +118,7 @@ def test_data_written_with_a_released_version_reads_with_the_current_one(tmp_pat
     # A codec whose "released" version lacks a field the current one added with a default.
     import json
 
-    import schemas.codec as module
+    import lintas.schemas.codec as module
 
     old = copy.deepcopy(load_schema("NetworkNode"))
     old["fields"] = [f for f in old["fields"] if f["name"] != "utc_offset"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timezone
 
-from schemas.codec import codec
-from streams.servicepoints import match_outlets, name_core, pair_score
+from lintas.schemas.codec import codec
+from lintas.streams.servicepoints import match_outlets, name_core, pair_score
 
 NOW = datetime(2025, 5, 1, tzinfo=timezone.utc)
 

@@ -11,15 +11,15 @@ from pathlib import Path
 import fastavro
 import pytest
 
-from connectors.model import record_to_json
-from connectors.standard import STATUSES, parse_tracking
-from connectors.standard.decode import detect
-from connectors.standard.record import FIELDS
-from connectors.standard.scenarios import build_catalog
-from connectors.standard.statuses import STANDARD_CODES, WORDS, lookup_status
-from connectors.standard.write import SCHEMA_PATH, to_avro, to_csv, to_jsonl
-from lintas.errors import PayloadError
-from streams.reconcile import reconcile
+from lintas.connectors.model import record_to_json
+from lintas.connectors.standard import STATUSES, parse_tracking
+from lintas.connectors.standard.decode import detect
+from lintas.connectors.standard.record import FIELDS
+from lintas.connectors.standard.scenarios import build_catalog
+from lintas.connectors.standard.statuses import STANDARD_CODES, WORDS, lookup_status
+from lintas.connectors.standard.write import SCHEMA_PATH, to_avro, to_csv, to_jsonl
+from lintas.core.errors import PayloadError
+from lintas.streams.reconcile import reconcile
 from tests.conftest import FIXTURES
 from tests.golden import assert_golden
 

@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.standard import parse_tracking
-from connectors.standard.record import FIELDS
-from connectors.standard.scenarios import build_catalog
-from connectors.standard.write import to_avro, to_csv, to_jsonl
-from lintas.errors import PayloadError
-from schemas.codec import codec
+from lintas.connectors.standard import parse_tracking
+from lintas.connectors.standard.record import FIELDS
+from lintas.connectors.standard.scenarios import build_catalog
+from lintas.connectors.standard.write import to_avro, to_csv, to_jsonl
+from lintas.core.errors import PayloadError
+from lintas.schemas.codec import codec
 
 _TEXT = st.text(max_size=20)
 _TIMES = st.one_of(

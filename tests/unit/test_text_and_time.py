@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from connectors.masking import mask_name, mask_phone, mask_text
-from connectors.statuses import StatusTable
-from connectors.timezones import (
+from lintas.connectors.masking import mask_name, mask_phone, mask_text
+from lintas.connectors.statuses import StatusTable
+from lintas.connectors.timezones import (
     CITY_CODES,
     ZoneSource,
     localize,
@@ -16,8 +16,12 @@ from connectors.timezones import (
     zone_for_postal_code,
     zone_for_region_code,
 )
-from connectors.tracking import check_tracking_number, normalize_tracking_number, s10_check_digit
-from schemas.statuses import Status
+from lintas.connectors.tracking import (
+    check_tracking_number,
+    normalize_tracking_number,
+    s10_check_digit,
+)
+from lintas.schemas.statuses import Status
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""Read-side queries over a real view (SQLite and PostgreSQL), filled through ViewStore.apply
-with shipments from streams.reconcile and service points from streams.servicepoints."""
+"""Read-side queries over a real view (SQLite and PostgreSQL), filled through
+ViewStore.apply with shipments from lintas.streams.reconcile and service points from
+lintas.streams.servicepoints."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from connectors.regions import region_names
-from schemas.codec import load_schema
-from streams.reconcile import reconcile
-from streams.servicepoints import match_outlets
-from streams.view.queries import (
+from lintas.connectors.regions import region_names
+from lintas.schemas.codec import load_schema
+from lintas.streams.reconcile import reconcile
+from lintas.streams.servicepoints import match_outlets
+from lintas.streams.view.queries import (
     DEFAULT_STALE_DAYS,
     AmbiguousError,
     InvalidParameterError,
@@ -32,9 +33,9 @@ from streams.view.queries import (
     service_points_near,
     stale_anomaly,
 )
-from streams.view.queries.points import bounding_box
-from streams.view.queries.regions import villages_of
-from streams.view.store import ViewStore, open_store
+from lintas.streams.view.queries.points import bounding_box
+from lintas.streams.view.queries.regions import villages_of
+from lintas.streams.view.store import ViewStore, open_store
 
 NOW = datetime(2025, 5, 20, 12, 0, tzinfo=timezone.utc)
 BERKAH = (-6.91750, 107.61910)  # where the Pos agent of Toko Berkah stands, Kota Bandung

@@ -1,4 +1,4 @@
-"""Alembic environment of the view. Run through :func:`streams.view.migrate.upgrade`."""
+"""Alembic environment of the view. Run through :func:`lintas.streams.view.migrate.upgrade`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.exc import ArgumentError
 
-from streams.view.models import Base
+from lintas.streams.view.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, or_
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
-from streams.view.queries.errors import InvalidParameterError
-from streams.view.store import ViewStore
+from lintas.streams.view.queries.errors import InvalidParameterError
+from lintas.streams.view.store import ViewStore
 
 __all__ = [
     "DEFAULT_LIMIT",

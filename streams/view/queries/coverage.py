@@ -1,6 +1,6 @@
 """Coverage of a regency/city: what its government asks of the logistics network.
 
-For one regency or city (by code or name, see :mod:`streams.view.queries.regions`):
+For one regency or city (by code or name, see :mod:`lintas.streams.view.queries.regions`):
 
 - its service points by partner and by kind, active and inactive (a point shared by
   several partners counts once for each of them, so partner rows can add up to more
@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from streams.view.models import ServicePointRow, ServicePointSourceRow
-from streams.view.queries.common import ViewSource, engine_of, in_region
-from streams.view.queries.regions import resolve_city, villages_of
+from lintas.streams.view.models import ServicePointRow, ServicePointSourceRow
+from lintas.streams.view.queries.common import ViewSource, engine_of, in_region
+from lintas.streams.view.queries.regions import resolve_city, villages_of
 
 __all__ = ["coverage"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from lintas.errors import LintasError
+from lintas.core.errors import LintasError
 
 __all__ = ["AmbiguousError", "InvalidParameterError", "NotFoundError", "QueryError"]
 

@@ -16,8 +16,8 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from streams.view.models import ServicePointRow, ServicePointSourceRow
-from streams.view.queries.common import (
+from lintas.streams.view.models import ServicePointRow, ServicePointSourceRow
+from lintas.streams.view.queries.common import (
     DEFAULT_LIMIT,
     Page,
     ViewSource,
@@ -28,8 +28,8 @@ from streams.view.queries.common import (
     engine_of,
     in_region,
 )
-from streams.view.queries.errors import InvalidParameterError
-from streams.view.queries.regions import resolve_region
+from lintas.streams.view.queries.errors import InvalidParameterError
+from lintas.streams.view.queries.regions import resolve_region
 
 __all__ = [
     "EARTH_RADIUS_M",
@@ -49,7 +49,7 @@ _LISTING = "service-points"
 @cache
 def node_kinds() -> tuple[str, ...]:
     """The outlet kinds, as the NetworkNode schema lists them."""
-    from schemas.codec import load_schema
+    from lintas.schemas.codec import load_schema
 
     (field,) = [f for f in load_schema("NetworkNode")["fields"] if f["name"] == "kind"]
     return tuple(field["type"]["symbols"])

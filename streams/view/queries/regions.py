@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from streams.view.queries.errors import AmbiguousError, InvalidParameterError, NotFoundError
+from lintas.streams.view.queries.errors import AmbiguousError, InvalidParameterError, NotFoundError
 
 __all__ = [
     "Region",

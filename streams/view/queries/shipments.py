@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from connectors.tracking import normalize_tracking_number
-from schemas.statuses import TERMINAL, Status
-from streams.view.models import LegRow, ShipmentRow
-from streams.view.queries.common import (
+from lintas.connectors.tracking import normalize_tracking_number
+from lintas.schemas.statuses import TERMINAL, Status
+from lintas.streams.view.models import LegRow, ShipmentRow
+from lintas.streams.view.queries.common import (
     DEFAULT_LIMIT,
     Page,
     ViewSource,
@@ -32,8 +32,8 @@ from streams.view.queries.common import (
     in_region,
     store_of,
 )
-from streams.view.queries.errors import AmbiguousError, InvalidParameterError, NotFoundError
-from streams.view.queries.regions import resolve_region
+from lintas.streams.view.queries.errors import AmbiguousError, InvalidParameterError, NotFoundError
+from lintas.streams.view.queries.regions import resolve_region
 
 __all__ = [
     "DEFAULT_STALE_DAYS",

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 18:42:55.693407
 import sqlalchemy as sa
 from alembic import op
 
-from streams.view.models import UTCDateTime
+from lintas.streams.view.models import UTCDateTime
 
 revision = '0001'
 down_revision = None

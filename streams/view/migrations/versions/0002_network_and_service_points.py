@@ -8,7 +8,7 @@ Create Date: 2026-11-23 19:59:50.653612
 import sqlalchemy as sa
 from alembic import op
 
-from streams.view.models import UTCDateTime
+from lintas.streams.view.models import UTCDateTime
 
 revision = '0002'
 down_revision = '0001'

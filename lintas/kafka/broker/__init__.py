@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lintas.broker.local import BrokerStatus, LocalBroker, wait_for_broker
-from lintas.settings import Settings
+from lintas.core.settings import Settings
+from lintas.kafka.broker.local import BrokerStatus, LocalBroker, wait_for_broker
 
 __all__ = ["BrokerStatus", "LocalBroker", "bootstrap_servers", "local_broker", "wait_for_broker"]
 

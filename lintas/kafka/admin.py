@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lintas.errors import BrokerError
-from lintas.topics import TopicSpec
+from lintas.core.errors import BrokerError
+from lintas.core.topics import TopicSpec
 
 if TYPE_CHECKING:
     from kafka import KafkaAdminClient

@@ -16,8 +16,8 @@ import json
 import time
 from typing import Any
 
-from lintas.errors import BrokerError
-from lintas.topics import CONNECT_OFFSETS
+from lintas.core.errors import BrokerError
+from lintas.core.topics import CONNECT_OFFSETS
 
 __all__ = ["CursorStore", "control_key", "cursor_key", "status_partition"]
 

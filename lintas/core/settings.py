@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     sandbox_host: str = "127.0.0.1"
     poll_interval_seconds: float = 5.0
 
-    # Partners (ids as in connectors.registry)
+    # Partners (ids as in lintas.connectors.registry)
     pos: PartnerCredentials = PartnerCredentials()
     jne: PartnerCredentials = PartnerCredentials()
     jnt: PartnerCredentials = PartnerCredentials()

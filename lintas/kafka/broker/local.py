@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lintas.errors import BrokerError
+from lintas.core.errors import BrokerError
 
 __all__ = ["BrokerStatus", "LocalBroker", "new_cluster_id", "wait_for_broker"]
 
@@ -152,7 +152,7 @@ class LocalBroker:
             raise BrokerError("a Java runtime (17 or newer) is needed to run Kafka; install it")
         work = self.libs.parent
         work.mkdir(parents=True, exist_ok=True)
-        template = resources.files("lintas.broker").joinpath("pom.xml").read_text()
+        template = resources.files("lintas.kafka.broker").joinpath("pom.xml").read_text()
         (work / "pom.xml").write_text(template.replace("@KAFKA_VERSION@", self.version))
         if self.libs.exists():
             shutil.rmtree(self.libs)
@@ -222,7 +222,7 @@ class LocalBroker:
         }
         path = self.directory / "server.properties"
         path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
-        log_config = resources.files("lintas.broker").joinpath("log4j2.yaml").read_text()
+        log_config = resources.files("lintas.kafka.broker").joinpath("log4j2.yaml").read_text()
         (self.directory / "log4j2.yaml").write_text(log_config)
         return path
 

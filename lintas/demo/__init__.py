@@ -18,23 +18,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from connectors.ingest import create_ingest_app
-from connectors.network_drop import build_network_file
-from connectors.pos.network_scenarios import expected_nodes
-from connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
-from connectors.runtime.cursors import CursorStore
-from connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
-from connectors.runtime.files import FileDropSource
-from connectors.runtime.poll import Page, PollingConnector
-from connectors.runtime.producer import RawProducer
-from connectors.sandbox import RunningServer, serve_in_thread
-from connectors.scenario import Entry
-from lintas.admin import ensure_topics
-from lintas.broker import LocalBroker, bootstrap_servers, local_broker
-from lintas.errors import LintasError
-from lintas.settings import Settings
-from lintas.topics import catalog
-from streams.view.store import ViewStore, open_store
+from lintas.connectors.ingest import create_ingest_app
+from lintas.connectors.network_drop import build_network_file
+from lintas.connectors.pos.network_scenarios import expected_nodes
+from lintas.connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
+from lintas.connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
+from lintas.connectors.runtime.files import FileDropSource
+from lintas.connectors.runtime.poll import Page, PollingConnector
+from lintas.connectors.runtime.producer import RawProducer
+from lintas.connectors.sandboxes import RunningServer, serve_in_thread
+from lintas.connectors.sandboxes.scenario import Entry
+from lintas.core.errors import LintasError
+from lintas.core.settings import Settings
+from lintas.core.topics import catalog
+from lintas.kafka.admin import ensure_topics
+from lintas.kafka.broker import LocalBroker, bootstrap_servers, local_broker
+from lintas.kafka.cursors import CursorStore
+from lintas.streams.view.store import ViewStore, open_store
 
 __all__ = ["DemoSummary", "Progress", "missing_from_view", "run_demo"]
 

@@ -1,0 +1,1 @@
+"""The core every layer stands on: errors, settings, topic names, dead-letter headers."""

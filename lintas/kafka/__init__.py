@@ -1,0 +1,1 @@
+"""Kafka plumbing: admin, the local broker, the byte producer, connector cursors."""
