@@ -39,8 +39,8 @@ from lintas.core.topics import SHIPMENT_EVENTS, SHIPMENTS, TopicSpec, catalog, r
 from lintas.kafka.admin import ensure_topics, read_all
 from lintas.kafka.broker import LocalBroker
 from lintas.schemas.codec import codec
-from lintas.streams.app import LEG_UPDATES, SHIPMENT_LEGS
 from lintas.streams.normalize import normalize_record
+from lintas.streams.pipeline import LEG_UPDATES, SHIPMENT_LEGS
 
 __all__ = ["render", "run_bench"]
 

@@ -6,7 +6,6 @@ by :func:`create_app` once the settings are known (``lintas worker``), never at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -24,47 +23,18 @@ from lintas.core.topics import (
 )
 from lintas.kafka.broker import bootstrap_servers
 from lintas.schemas.codec import register_faust_codecs
-from lintas.streams.agents import AGENT_NAMES
+from lintas.streams.agents import register_agents
+from lintas.streams.pipeline import (
+    AGENT_NAMES,
+    LEG_UPDATES,
+    OUTLETS_BY_REGION,
+    SHIPMENT_LEGS,
+    Pipeline,
+)
 from lintas.streams.transport import SCHEME
 from lintas.streams.transport import register as register_transport
 
-__all__ = [
-    "LEG_UPDATES",
-    "OUTLETS_BY_REGION",
-    "SHIPMENT_LEGS",
-    "Pipeline",
-    "create_app",
-    "faust_settings",
-]
-
-#: Internal topics between the worker's agents (not a public contract).
-LEG_UPDATES = "lintas-leg-updates"
-SHIPMENT_LEGS = "lintas-shipment-legs"
-OUTLETS_BY_REGION = "lintas-outlets-by-region"
-
-
-@dataclass(frozen=True)
-class Pipeline:
-    """The app and everything declared on it."""
-
-    app: faust.App
-    raw_records: Any
-    shipment_events: Any
-    network_nodes: Any
-    shipment_views: Any
-    dead_letters: Any
-    leg_updates: Any
-    shipment_legs: Any
-    #: leg (partner:tracking_number) -> its EventSet (``lintas.streams.eventset``)
-    leg_event_sets: Any
-    #: leg -> LegState (``lintas.streams.messages``), for the linker; one partition
-    leg_states: Any
-    #: shipment id -> its assigned legs (``lintas.streams.assembler``)
-    shipment_states: Any
-    outlets_by_region: Any
-    service_points: Any
-    #: regency code -> its outlets and service points (``lintas.streams.outlets``)
-    region_outlets: Any
+__all__ = ["create_app", "faust_settings", "selected_agents"]
 
 
 def faust_settings(settings: Settings) -> dict[str, Any]:
@@ -91,27 +61,22 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-AGENTS = AGENT_NAMES
-
-
 def selected_agents(settings: Settings) -> set[str]:
     """The agents this worker runs (``LINTAS_WORKER_AGENTS``)."""
     wanted = {a.strip() for a in settings.worker_agents.split(",") if a.strip()}
     if not wanted or wanted == {"all"}:
-        return set(AGENTS)
-    unknown = wanted - set(AGENTS)
+        return set(AGENT_NAMES)
+    unknown = wanted - set(AGENT_NAMES)
     if unknown:
         raise ConfigurationError(
             f"LINTAS_WORKER_AGENTS names unknown agents: {', '.join(sorted(unknown))}; "
-            f"known: {', '.join(AGENTS)}"
+            f"known: {', '.join(AGENT_NAMES)}"
         )
     return wanted
 
 
 def create_app(settings: Settings) -> Pipeline:
     """Build the app, its topics, table and agents."""
-    from lintas.streams.agents import register_agents
-
     register_faust_codecs()
     register_transport()
     (settings.home / "worker").mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from typing import Any
 import fastavro
 
 from lintas.schemas.codec import load_schema
+from lintas.streams.reconcile import preferred
 
 __all__ = ["EventSet", "decode_event_set", "encode_event_set"]
 
@@ -29,6 +30,21 @@ class EventSet:
 
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_offset: int = -1
+
+    def add(self, event: dict[str, Any], offset: int) -> bool:
+        """Keep ``event``, read at ``offset``, if it is new or a better copy of one already
+        kept (:func:`~lintas.streams.reconcile.preferred`); whether the set changed."""
+        seen = self.events.get(event["event_id"])
+        if seen is not None and preferred(seen, event) is seen:
+            return False
+        self.events[event["event_id"]] = event
+        self.last_offset = offset
+        return True
+
+    def redelivered(self, offset: int) -> bool:
+        """Whether a message at ``offset`` was read before the last restart: its effect
+        may not have been passed on before the worker stopped."""
+        return offset <= self.last_offset
 
 
 @cache

@@ -1,6 +1,6 @@
 """Which topics each agent reads and writes, and its records in and out derived from offsets.
 
-The worker's agents (``streams/agents.py``) commit under one consumer group, the Faust app
+The worker's agents (:mod:`lintas.streams.agents`) commit under one consumer group, the Faust app
 id (``lintas`` unless ``LINTAS_APP_ID`` says otherwise); the view sink commits under
 ``lintas-view-sink``. Counting records from offsets needs no help from the processes:
 
@@ -29,6 +29,7 @@ from lintas.core.topics import (
     SHIPMENTS,
     raw_topic,
 )
+from lintas.streams.pipeline import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
 
 __all__ = ["SINK_GROUP", "AgentFlow", "AgentRecords", "agent_flows", "agent_records", "flow_topics"]
 
@@ -36,10 +37,6 @@ SINK_GROUP = "lintas-view-sink"
 """The view sink's consumer group (``lintas.streams.view.sink.SINK_GROUP``, repeated here so that
 reading the flows does not load the view)."""
 
-# The worker's internal topics (streams/app.py), written and read by the worker alone.
-_LEG_UPDATES = "lintas-leg-updates"
-_SHIPMENT_LEGS = "lintas-shipment-legs"
-_OUTLETS_BY_REGION = "lintas-outlets-by-region"
 
 
 @dataclass(frozen=True)
@@ -75,11 +72,11 @@ def agent_flows(worker_group: str, partners: Iterable[str]) -> tuple[AgentFlow, 
     raw = tuple(raw_topic(p) for p in sorted(partners))
     return (
         AgentFlow("normalize_records", worker_group, raw, (SHIPMENT_EVENTS, NETWORK_NODES, DLQ)),
-        AgentFlow("collect_legs", worker_group, (SHIPMENT_EVENTS,), (_LEG_UPDATES,)),
-        AgentFlow("link_legs", worker_group, (_LEG_UPDATES,), (_SHIPMENT_LEGS,)),
-        AgentFlow("assemble_shipments", worker_group, (_SHIPMENT_LEGS,), (SHIPMENTS,)),
-        AgentFlow("place_outlets", worker_group, (NETWORK_NODES,), (_OUTLETS_BY_REGION,)),
-        AgentFlow("match_service_points", worker_group, (_OUTLETS_BY_REGION,),
+        AgentFlow("collect_legs", worker_group, (SHIPMENT_EVENTS,), (LEG_UPDATES,)),
+        AgentFlow("link_legs", worker_group, (LEG_UPDATES,), (SHIPMENT_LEGS,)),
+        AgentFlow("assemble_shipments", worker_group, (SHIPMENT_LEGS,), (SHIPMENTS,)),
+        AgentFlow("place_outlets", worker_group, (NETWORK_NODES,), (OUTLETS_BY_REGION,)),
+        AgentFlow("match_service_points", worker_group, (OUTLETS_BY_REGION,),
                   (SERVICE_POINTS,)),
         AgentFlow("view_sink", SINK_GROUP, (SHIPMENTS, DLQ, NETWORK_NODES, SERVICE_POINTS), ()),
     )

@@ -9,9 +9,9 @@ from kafka import TopicPartition
 
 from lintas.connectors.registry import PARTNERS
 from lintas.core.deadletters import Failure, headers_for
-from lintas.streams.app import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
 from lintas.streams.ops.flows import SINK_GROUP, AgentRecords, agent_flows, agent_records
 from lintas.streams.ops.tails import DeadLetterKey, DeadLetterTally, EventFreshness, dead_letter_key
+from lintas.streams.pipeline import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
 from lintas.streams.view.sink import SINK_GROUP as VIEW_SINK_GROUP
 from lintas.streams.view.sink import ViewSink
 
