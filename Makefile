@@ -13,7 +13,7 @@ help:
 	@echo "make test        run the whole test suite (real Kafka broker and PostgreSQL)"
 	@echo "make test-unit   only the tests that need no broker"
 	@echo "make bench       measure throughput ratios (see docs/benchmarks.md)"
-	@echo "make lint        ruff, mypy and the import contract (docs/architecture.md)"
+	@echo "make lint        ruff, mypy, the import contract and function sizes (docs/architecture.md)"
 
 $(STAMP): pyproject.toml
 	@command -v java >/dev/null || { echo "lintas needs Java 17+ to run Kafka (Debian: apt install openjdk-17-jre-headless)"; exit 1; }
@@ -43,8 +43,9 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/python tools/typecheck.py
-	$(BIN)/python tools/importcontract.py
+	$(BIN)/python -m tools.typecheck
+	$(BIN)/python -m tools.importcontract
+	$(BIN)/python -m tools.functionsize
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build

@@ -91,17 +91,9 @@ def _candidate_pairs(items: list[Mapping[str, Any]]) -> set[tuple[str, str]]:
     return pairs
 
 
-def match_outlets(
-    nodes: Iterable[Mapping[str, Any]],
-    *,
-    regions: Mapping[str, tuple[str | None, str | None]] | None = None,
-) -> dict[str, dict[str, Any]]:
-    """Service points (ServicePoint records by id) of the nodes of one region.
-
-    ``regions`` maps a region code to (regency name, province name) for enrichment. A
-    service point's ``updated_at`` is the newest of its sources'.
-    """
-    items = sorted(nodes, key=lambda n: n["node_id"])
+def _union(items: list[Mapping[str, Any]]) -> tuple[dict[str, str], dict[str, float]]:
+    """(node id -> the id its group is rooted at, node id -> its best match score): nodes
+    of different partners whose pair scores at least :data:`THRESHOLD` share a group."""
     parent = {n["node_id"]: n["node_id"] for n in items}
     best: dict[str, float] = {}
 
@@ -118,43 +110,63 @@ def match_outlets(
             continue
         score = pair_score(a, b)
         if score >= THRESHOLD:
-            ra, rb = find(a["node_id"]), find(b["node_id"])
+            ra, rb = find(left), find(right)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
-            for node in (a["node_id"], b["node_id"]):
+            for node in (left, right):
                 best[node] = max(best.get(node, 0.0), score)
+    return {node: find(node) for node in parent}, best
+
+
+def _mean(members: list[Mapping[str, Any]], field: str) -> float | None:
+    located = [n[field] for n in members if n.get("latitude") is not None]
+    return round(sum(located) / len(located), 6) if located else None
+
+
+def _service_point(
+    members: list[Mapping[str, Any]], best: Mapping[str, float],
+    regions: Mapping[str, tuple[str | None, str | None]],
+) -> dict[str, Any]:
+    """The ServicePoint record of one group of matched nodes."""
+    anchor = min(members, key=lambda n: (_KIND_RANK.get(n["kind"], 9), n["node_id"]))
+    region = anchor.get("region_code")
+    names = regions.get(region or "", (None, None))
+    return {
+        "service_point_id": f"sp:{min(n['node_id'] for n in members)}",
+        "name": anchor["name"],
+        "kind": anchor["kind"],
+        "region_code": region,
+        "region_name": names[0],
+        "province_name": names[1],
+        "postal_code": anchor.get("postal_code") or next(
+            (n["postal_code"] for n in members if n.get("postal_code")), None),
+        "latitude": _mean(members, "latitude"),
+        "longitude": _mean(members, "longitude"),
+        "active": any(n.get("active", True) for n in members),
+        "sources": [
+            {"node_id": n["node_id"], "partner": n["partner"], "source_id": n["source_id"],
+             "name": n["name"], "kind": n["kind"],
+             "score": 1.0 if n is anchor or len(members) == 1 else best.get(n["node_id"], 0.0)}
+            for n in members
+        ],
+        "updated_at": max(n["updated_at"] for n in members),
+    }
+
+
+def match_outlets(
+    nodes: Iterable[Mapping[str, Any]],
+    *,
+    regions: Mapping[str, tuple[str | None, str | None]] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Service points (ServicePoint records by id) of the nodes of one region.
+
+    ``regions`` maps a region code to (regency name, province name) for enrichment. A
+    service point's ``updated_at`` is the newest of its sources'.
+    """
+    items = sorted(nodes, key=lambda n: n["node_id"])
+    roots, best = _union(items)
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for node in items:
-        groups.setdefault(find(node["node_id"]), []).append(node)
-    out: dict[str, dict[str, Any]] = {}
-    for members in groups.values():
-        anchor = min(members, key=lambda n: (_KIND_RANK.get(n["kind"], 9), n["node_id"]))
-        spid = f"sp:{min(n['node_id'] for n in members)}"
-        located = [n for n in members if n.get("latitude") is not None]
-        region = anchor.get("region_code")
-        names = (regions or {}).get(region or "", (None, None))
-        out[spid] = {
-            "service_point_id": spid,
-            "name": anchor["name"],
-            "kind": anchor["kind"],
-            "region_code": region,
-            "region_name": names[0],
-            "province_name": names[1],
-            "postal_code": anchor.get("postal_code") or next(
-                (n["postal_code"] for n in members if n.get("postal_code")), None),
-            "latitude": (
-                round(sum(n["latitude"] for n in located) / len(located), 6) if located else None
-            ),
-            "longitude": (
-                round(sum(n["longitude"] for n in located) / len(located), 6) if located else None
-            ),
-            "active": any(n.get("active", True) for n in members),
-            "sources": [
-                {"node_id": n["node_id"], "partner": n["partner"], "source_id": n["source_id"],
-                 "name": n["name"], "kind": n["kind"],
-                 "score": 1.0 if n is anchor or len(members) == 1 else best.get(n["node_id"], 0.0)}
-                for n in members
-            ],
-            "updated_at": max(n["updated_at"] for n in members),
-        }
-    return out
+        groups.setdefault(roots[node["node_id"]], []).append(node)
+    points = (_service_point(members, best, regions or {}) for members in groups.values())
+    return {point["service_point_id"]: point for point in points}

@@ -8,7 +8,7 @@ function, or under ``TYPE_CHECKING``. The folders ``streams/``, ``schemas/`` and
 ``lintas.connectors`` (``[tool.setuptools.package-dir]``); importing them under their bare
 folder names would load a second copy of a module, so it breaks the contract too.
 
-    python tools/importcontract.py [--root DIR]
+    python -m tools.importcontract [--root DIR]
 
 prints every broken rule as ``path:line: message`` and exits 1 if there is one.
 """

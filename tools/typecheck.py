@@ -5,7 +5,7 @@ The folders ``streams/``, ``schemas/`` and ``connectors/`` install as ``lintas.s
 finds modules by folder, so it checks a tree of links laid out as the installed package,
 built afresh under ``build/typecheck`` from the same table.
 
-    python tools/typecheck.py [mypy options]
+    python -m tools.typecheck [mypy options]
 """
 
 from __future__ import annotations
