@@ -11,17 +11,38 @@ that already run instead.
 
 from __future__ import annotations
 
+import importlib.abc
 import os
+import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from lintas.connectors.sandboxes import free_port
 from lintas.core.settings import Settings, get_settings
 from lintas.kafka.broker import LocalBroker
+
+
+class _OneImportRoot(importlib.abc.MetaPathFinder):
+    """Refuses the folders' bare names: ``streams``, ``schemas`` and ``connectors`` install
+    as ``lintas.*``, and importing one by its folder name (say, a string given to
+    ``import_module``) would load a second copy of its modules."""
+
+    BARE = frozenset({"streams", "schemas", "connectors"})
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> None:
+        if fullname.split(".")[0] in self.BARE:
+            raise ImportError(f"import lintas.{fullname}, not {fullname}: the folder installs "
+                              f"under the lintas root")
+        return None
+
+
+sys.meta_path.insert(0, _OneImportRoot())
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CACHE_DIR = Path(os.environ.get("LINTAS_CACHE_DIR", Path.home() / ".cache" / "lintas"))

@@ -79,3 +79,10 @@ def test_the_wheel_installs_one_import_root(tmp_path: Path) -> None:
                     str(wheel)], check=True)
     added = {p.name for p in purelib.iterdir()} - before
     assert {name for name in added if not name.endswith(".dist-info")} == {"lintas"}
+
+
+def test_a_folder_name_cannot_load_a_second_copy() -> None:
+    import importlib
+
+    with pytest.raises(ImportError, match="import lintas.connectors, not connectors"):
+        importlib.import_module("connectors.registry")
