@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import repeat_scan, with_bad_rows
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry
 
 __all__ = ["OFFICES", "SCENARIOS", "Office", "build_catalog"]
 
@@ -59,28 +60,6 @@ _PRODUCTS = [
     "PAKET KILAT KHUSUS", "POS EXPRESS", "PAKETPOS JUMBO EKONOMI", "PAKETPOS DANGEROUS GOODS",
 ]
 _CONTENTS = ["PAKAIAN", "BUKU", "DOKUMEN", "SPAREPART", "MAKANAN KERING"]
-
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered",
-    "in_transit",
-    "failed_then_delivered",
-    "returned",
-    "staging_single",
-    "staging_list",
-    "not_found",
-    "not_found_staging",
-    "duplicates",
-    "newest_first",
-    "cross_zone",
-    "personal_data",
-    "numbers_as_strings",
-    "malformed_json",
-    "wrong_envelope",
-    "bad_rows",
-    "flaky",
-    "lost",
-)
 
 
 def _local(instant: datetime, office: Office) -> str:
@@ -168,109 +147,114 @@ def _staging(rows: list[dict[str, Any]] | dict[str, Any] | None) -> bytes:
     return json.dumps({"rs_tnt": {"r_tnt": [old(r) for r in rows]}}).encode()
 
 
-def _barcode(rng: random.Random, day: datetime) -> str:
+def _barcode(rng: random.Random, _scenario: str, day: datetime) -> str:
     return f"P{day:%y%m%d}{rng.randint(0, 9_999_999):07d}"
 
 
-def _entry(scenario: str, barcode: str, start: datetime, rng: random.Random) -> Entry:
-    offices = list(OFFICES.values())
-    west = [o for o in offices if o.utc_hours == 7]
-    origin, destination = rng.choice(west), rng.choice(west)
-    if scenario in ("delivered", "failed_then_delivered", "returned", "in_transit", "flaky"):
-        ending = "delivered" if scenario == "flaky" else scenario
-        if scenario == "in_transit":
-            ending = "in_transit"
-        rows = _journey(barcode, start, origin, destination, rng, ending)
-        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows),
-                     _FINAL[ending], fail_first=1 if scenario == "flaky" else 0)
-    if scenario == "staging_single":
-        row = _journey(barcode, start, origin, destination, rng, "in_transit")[0]
-        return Entry(PARTNER, barcode, scenario, _staging(row), "shipment", 1, "picked_up")
-    if scenario == "staging_list":
-        rows = _journey(barcode, start, origin, destination, rng, "delivered")
-        # Without a status text the staging API cannot say more than eventName does.
-        return Entry(PARTNER, barcode, scenario, _staging(rows), "shipment", len(rows), "delivered")
-    if scenario == "not_found":
-        return Entry(PARTNER, barcode, scenario, _production(None), "not_found")
-    if scenario == "not_found_staging":
-        return Entry(PARTNER, barcode, scenario, _staging(None), "not_found")
-    if scenario == "duplicates":
-        rows = _journey(barcode, start, origin, destination, rng, "delivered")
-        twin = dict(rows[1])  # the same scan again, same time, text in other case and spacing
-        twin["status"] = twin["status"].upper() + "  "
-        rows.insert(2, twin)
-        return Entry(
-            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows) - 1, "delivered"
-        )
-    if scenario == "newest_first":
-        rows = _journey(barcode, start, origin, destination, rng, "delivered")
-        return Entry(
-            PARTNER, barcode, scenario, _production(rows[::-1]), "shipment", len(rows), "delivered"
-        )
-    if scenario == "cross_zone":
-        far = rng.choice([o for o in offices if o.utc_hours != 7])
-        rows = _journey(barcode, start, origin, far, rng, "delivered")
-        return Entry(
-            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
-            extra={"destination": far.code},
-        )
-    if scenario == "personal_data":
-        rows = _journey(barcode, start, origin, destination, rng, "delivered")
-        receiver = rows[-1]["description"].split("~~")[2].title()
-        phone = f"0812-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-        rows[-1]["status"] = f"Diterima oleh {receiver} ({phone})"
-        return Entry(
-            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "delivered",
-            extra={"receiver": receiver},
-        )
-    if scenario == "numbers_as_strings":
-        rows = _journey(barcode, start, origin, destination, rng, "in_transit")
-        for row in rows:
-            row["officeCode"] = int(row["officeCode"])
-        return Entry(
-            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "in_transit"
-        )
-    if scenario == "malformed_json":
-        body = _production(_journey(barcode, start, origin, destination, rng, "delivered"))
-        return Entry(PARTNER, barcode, scenario, body[: len(body) // 2], "dead_letter", bad_rows=1)
-    if scenario == "wrong_envelope":
-        rows = _journey(barcode, start, origin, destination, rng, "in_transit")
-        body = json.dumps({"result": {"data": rows}, "code": "200"}).encode()
-        return Entry(PARTNER, barcode, scenario, body, "dead_letter", bad_rows=1)
-    if scenario == "bad_rows":
-        rows = _journey(barcode, start, origin, destination, rng, "delivered")
-        broken_date = dict(rows[1], eventDate="0000-00-00 00:00:00")
-        no_name = {k: v for k, v in rows[2].items() if k != "eventName"}
-        rows[1:1] = [broken_date]
-        rows[3:3] = [no_name]
-        return Entry(
-            PARTNER, barcode, scenario, _production(rows), "shipment", len(rows) - 2, "delivered",
-            bad_rows=2,
-        )
-    if scenario == "lost":
-        rows = _journey(barcode, start, origin, destination, rng, "in_transit")
-        lost = dict(rows[-1], eventName="DALAM PROSES", status="Kiriman Hilang - Dalam Investigasi")
-        last = datetime.strptime(rows[-1]["eventDate"], "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
-        lost["eventDate"] = (last + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
-        rows.append(lost)
-        return Entry(PARTNER, barcode, scenario, _production(rows), "shipment", len(rows), "lost")
-    raise ValueError(f"unknown scenario {scenario!r}")
+@dataclass
+class _Draw(Draw):
+    """Every Pos scenario starts from two offices in WIB."""
+
+    origin: Office = field(init=False)
+    destination: Office = field(init=False)
+
+    def __post_init__(self) -> None:
+        west = [o for o in OFFICES.values() if o.utc_hours == 7]
+        self.origin, self.destination = self.rng.choice(west), self.rng.choice(west)
+
+    def journey(self, ending: str = "delivered", to: Office | None = None) -> list[dict[str, Any]]:
+        return _journey(self.number, self.start, self.origin, to or self.destination, self.rng,
+                        ending)
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh barcodes drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            barcode = _barcode(rng, start)
-            while barcode in seen:
-                barcode = _barcode(rng, start)
-            seen.add(barcode)
-            entries.append(_entry(scenario, barcode, start, rng))
-    return entries
+def _to_the_end(d: _Draw) -> Entry:
+    ending = "delivered" if d.scenario == "flaky" else d.scenario
+    rows = d.journey(ending)
+    return d.shipment(_production(rows), len(rows), _FINAL[ending])
+
+
+def _staging_single(d: _Draw) -> Entry:
+    row = d.journey("in_transit")[0]
+    return d.shipment(_staging(row), 1, "picked_up")
+
+
+def _staging_list(d: _Draw) -> Entry:
+    rows = d.journey()
+    # Without a status text the staging API cannot say more than eventName does.
+    return d.shipment(_staging(rows), len(rows), "delivered")
+
+
+def _duplicates(d: _Draw) -> Entry:
+    rows = d.journey()
+    repeat_scan(rows, 1, "status", lambda status: status.upper() + "  ")
+    return d.shipment(_production(rows), len(rows) - 1, "delivered")
+
+
+def _newest_first(d: _Draw) -> Entry:
+    rows = d.journey()
+    return d.shipment(_production(rows[::-1]), len(rows), "delivered")
+
+
+def _cross_zone(d: _Draw) -> Entry:
+    far = d.rng.choice([o for o in OFFICES.values() if o.utc_hours != 7])
+    rows = d.journey(to=far)
+    return d.shipment(_production(rows), len(rows), "delivered", extra={"destination": far.code})
+
+
+def _personal_data(d: _Draw) -> Entry:
+    rows = d.journey()
+    receiver = rows[-1]["description"].split("~~")[2].title()
+    rows[-1]["status"] = f"Diterima oleh {receiver} ({d.phone('0812')})"
+    return d.shipment(_production(rows), len(rows), "delivered", extra={"receiver": receiver})
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    rows = d.journey("in_transit")
+    for row in rows:
+        row["officeCode"] = int(row["officeCode"])
+    return d.shipment(_production(rows), len(rows), "in_transit")
+
+
+def _wrong_envelope(d: _Draw) -> Entry:
+    rows = d.journey("in_transit")
+    return d.dead_letter(json.dumps({"result": {"data": rows}, "code": "200"}).encode())
+
+
+def _bad_rows(d: _Draw) -> Entry:
+    rows = with_bad_rows(d.journey(), misdated=(1, "eventDate", "0000-00-00 00:00:00"),
+                         incomplete=(2, "eventName"))
+    return d.shipment(_production(rows), len(rows) - 2, "delivered", bad_rows=2)
+
+
+def _lost(d: _Draw) -> Entry:
+    rows = d.journey("in_transit")
+    lost = dict(rows[-1], eventName="DALAM PROSES", status="Kiriman Hilang - Dalam Investigasi")
+    last = datetime.strptime(rows[-1]["eventDate"], "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
+    lost["eventDate"] = (last + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
+    rows.append(lost)
+    return d.shipment(_production(rows), len(rows), "lost")
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=_barcode, scenarios={
+    "delivered": _to_the_end,
+    "in_transit": _to_the_end,
+    "failed_then_delivered": _to_the_end,
+    "returned": _to_the_end,
+    "staging_single": _staging_single,
+    "staging_list": _staging_list,
+    "not_found": lambda d: d.not_found(_production(None)),
+    "not_found_staging": lambda d: d.not_found(_staging(None)),
+    "duplicates": _duplicates,
+    "newest_first": _newest_first,
+    "cross_zone": _cross_zone,
+    "personal_data": _personal_data,
+    "numbers_as_strings": _numbers_as_strings,
+    "malformed_json": lambda d: d.malformed(_production(d.journey())),
+    "wrong_envelope": _wrong_envelope,
+    "bad_rows": _bad_rows,
+    "flaky": _to_the_end,
+    "lost": _lost,
+})
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build

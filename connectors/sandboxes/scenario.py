@@ -4,16 +4,38 @@ Each partner's ``scenarios.build_catalog(seed, ...)`` returns :class:`Entry` ite
 tracking number, the exact body the partner's API answers for it, and — decided by the
 scenario, independently of the parser — the outcome: a shipment with so many distinct
 events and a final status, a "not found", or dead letters.
+
+Every partner builds its catalog the same way, with a :class:`CatalogBuilder`: one small
+function per scenario, each given a :class:`Draw` (the scenario's name, a fresh tracking
+number, the start and the generator every random choice comes from)::
+
+    def _newest_first(d: Draw) -> Entry:
+        rows = _journey(d)
+        return d.shipment(_encode(rows[::-1]), len(rows), "delivered")
+
+    _CATALOG = CatalogBuilder(
+        partner="pos", draw=Draw, number=any_scenario(_barcode),
+        scenarios={"delivered": _delivered, "newest_first": _newest_first},
+    )
+    build_catalog = _CATALOG.build
+
+A catalog is the same for the same seed, start and rounds: scenario functions must draw
+from ``d.rng`` only, and always in the same order.
 """
 
 from __future__ import annotations
 
+import json
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from datetime import datetime, timedelta, timezone
+from typing import Any, Generic, Literal, TypeVar
 
-__all__ = ["Entry", "Outcome"]
+__all__ = ["CatalogBuilder", "Draw", "Entry", "NumberDrawer", "Outcome", "any_scenario"]
 
 Outcome = Literal["shipment", "not_found", "dead_letter"]
+T = TypeVar("T")
 
 
 @dataclass
@@ -50,3 +72,127 @@ class Entry:
             "final_status": self.final_status,
             "bad_rows": self.bad_rows,
         }
+
+
+@dataclass
+class Draw:
+    """One scenario's turn in a catalog, and the entries it can make.
+
+    A partner whose scenarios all begin with the same draws (a route, a receiver)
+    subclasses this with those as ``field(init=False)`` and draws them in
+    ``__post_init__``, so that they come first, in the same order, for every scenario.
+    """
+
+    partner: str
+    scenario: str
+    number: str
+    start: datetime
+    rng: random.Random
+
+    def shipment(
+        self, body: bytes, distinct: int, final: str, *, bad_rows: int = 0,
+        extra: dict[str, Any] | None = None, tracking_number: str | None = None,
+    ) -> Entry:
+        """A body that makes a shipment of ``distinct`` events ending in ``final``; the
+        ``flaky`` scenario's sandbox answers HTTP 503 once before it."""
+        return Entry(
+            self.partner, tracking_number or self.number, self.scenario, body, "shipment",
+            distinct, final, bad_rows=bad_rows, fail_first=int(self.scenario == "flaky"),
+            extra=extra or {},
+        )
+
+    def webhook_shipment(
+        self, bodies: list[Any], final: str, distinct: int, *, refused: tuple[int, ...] = (),
+        extra: dict[str, Any] | None = None,
+    ) -> Entry:
+        """A shipment pushed as one webhook per element of ``bodies``, in that order: the
+        entry's body is the whole list, ``extra["webhooks"]`` the bytes of each POST and
+        ``extra["refused"]`` the positions that cannot become an event."""
+        wire = [json.dumps(b, separators=(",", ":")).encode() for b in bodies]
+        return Entry(
+            self.partner, self.number, self.scenario, json.dumps(bodies, indent=2).encode(),
+            "shipment", distinct, final, bad_rows=len(refused),
+            extra={"webhooks": wire, "refused": list(refused), **(extra or {})},
+        )
+
+    def not_found(self, body: bytes) -> Entry:
+        """The partner's answer for a tracking number it does not know."""
+        return Entry(self.partner, self.number, self.scenario, body, "not_found")
+
+    def dead_letter(self, body: bytes) -> Entry:
+        """A body that is not the partner's answer at all: one dead letter."""
+        return Entry(self.partner, self.number, self.scenario, body, "dead_letter", bad_rows=1)
+
+    def malformed(self, body: bytes) -> Entry:
+        """The first half of ``body``, cut off mid-JSON: one dead letter."""
+        return self.dead_letter(body[: len(body) // 2])
+
+    def phone(self, prefix: str) -> str:
+        """A phone number as people write it in free text: ``0812-1234-5678``."""
+        return f"{prefix}-{self.rng.randint(1000, 9999)}-{self.rng.randint(1000, 9999)}"
+
+    def route(self, west: Sequence[T], east: Sequence[T], *, apart: bool = True) -> tuple[T, T]:
+        """(origin, destination): both in ``west``, or the destination in ``east`` for the
+        ``cross_zone`` scenario; with ``apart``, never the same place."""
+        origin = self.rng.choice(west)
+        destination = self.rng.choice(east if self.scenario == "cross_zone" else west)
+        while apart and destination == origin:
+            destination = self.rng.choice(west)
+        return origin, destination
+
+
+D = TypeVar("D", bound=Draw)
+
+#: Draws a tracking number from (generator, scenario, start).
+NumberDrawer = Callable[[random.Random, str, datetime], str]
+
+
+def any_scenario(draw: Callable[[random.Random], str]) -> NumberDrawer:
+    """A number drawer for a partner whose numbers look alike in every scenario and on
+    every day."""
+    return lambda rng, _scenario, _start: draw(rng)
+
+
+@dataclass(frozen=True)
+class CatalogBuilder(Generic[D]):
+    """How one partner's sandbox builds its catalog: every scenario, in catalog order,
+    with the function that makes its entry from a ``draw``."""
+
+    partner: str
+    draw: type[D]
+    number: NumberDrawer
+    scenarios: Mapping[str, Callable[[D], Entry]]
+    whole_minutes: bool = False  # the partner's times have no seconds: neither has start
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every scenario, in catalog order."""
+        return tuple(self.scenarios)
+
+    def build(
+        self, seed: int, *, start: datetime | None = None, rounds: int = 1,
+        scenarios: Iterable[str] | None = None,
+    ) -> list[Entry]:
+        """``rounds`` of every scenario (or of ``scenarios``, in their order) with fresh
+        tracking numbers drawn from ``seed``; times start from ``start``, four days ago
+        when not given."""
+        names = self.names if scenarios is None else tuple(scenarios)
+        unknown = [name for name in names if name not in self.scenarios]
+        if unknown:
+            raise ValueError(f"unknown {self.partner} scenario {unknown[0]!r}")
+        rng = random.Random(seed)
+        start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
+        if self.whole_minutes:
+            start = start.replace(second=0, microsecond=0)
+        entries: list[Entry] = []
+        seen: set[str] = set()
+        for _ in range(rounds):
+            for name in names:
+                number = self.number(rng, name, start)
+                while number in seen:
+                    number = self.number(rng, name, start)
+                seen.add(number)
+                entry = self.scenarios[name](self.draw(self.partner, name, number, start, rng))
+                seen.add(entry.tracking_number)
+                entries.append(entry)
+        return entries
