@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import repeat_scan, swap, with_bad_rows
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
 
 __all__ = ["CITIES", "SCENARIOS", "City", "build_catalog"]
 
@@ -63,27 +64,6 @@ _FAILURES = (
     ("D24", "DELIVERY RESCHEDULED BY CONSIGNEE"),
 )
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered",
-    "in_transit",
-    "failed_then_delivered",
-    "returned",
-    "cancelled",
-    "lost",
-    "pod_in_summary",
-    "not_found",
-    "duplicates",
-    "out_of_order",
-    "cross_zone",
-    "personal_data",
-    "numbers_as_strings",
-    "malformed_json",
-    "wrong_envelope",
-    "bad_rows",
-    "flaky",
-)
 _FINAL = {
     "delivered": "delivered",
     "failed_then_delivered": "delivered",
@@ -257,94 +237,131 @@ def _number(rng: random.Random) -> str:
     return rng.choice("1589") + "".join(rng.choice("0123456789") for _ in range(digits - 1))
 
 
-def _entry(scenario: str, number: str, start: datetime, rng: random.Random) -> Entry:
-    west = [c for c in CITIES.values() if c.utc_hours == 7]
-    origin, destination = rng.choice(west), rng.choice(west)
-    if scenario in _FINAL or scenario == "flaky":
-        ending = "delivered" if scenario == "flaky" else scenario
-        p = _parcel(number, start, origin, destination, rng, ending)
-        pod: tuple[str, str | None] | None = None
-        if ending in ("delivered", "failed_then_delivered"):
-            pod = _delivered_pod(p)
-        if ending in ("returned", "cancelled"):
-            pod = ("RETURN TO SHIPPER" if ending == "returned" else "CANCELLED", None)
-        body = _body(p, rng, pod)
-        return Entry(PARTNER, number, scenario, _encode(body), "shipment", len(p.rows),
-                     _FINAL[ending], fail_first=1 if scenario == "flaky" else 0)
-    if scenario == "pod_in_summary":
-        p = _parcel(number, start, origin, destination, rng)
-        pod_row, pod_instant = p.rows.pop(), p.instants.pop()
-        body = _body(p, rng, ("DELIVERED", _legacy_pod_date(pod_instant, destination, rng)))
-        body["cnote"]["last_status"] = pod_row["desc"]
-        return Entry(PARTNER, number, scenario, _encode(body), "shipment", len(p.rows) + 1,
-                     "delivered")
-    if scenario == "not_found":
-        body = {"error": "Cnote No. Not Found.", "status": False}
-        return Entry(PARTNER, number, scenario, _encode(body), "not_found")
-    p = _parcel(number, start, origin, destination, rng)
-    if scenario == "duplicates":
-        twin = dict(p.rows[2])  # the same scan again: same time, text in other case and spacing
-        twin["desc"] = twin["desc"].lower().replace(" [", "  [")
-        p.rows.insert(3, twin)
-        return Entry(PARTNER, number, scenario, _encode(_body(p, rng, _delivered_pod(p))),
-                     "shipment", len(p.rows) - 1, "delivered")
-    if scenario == "out_of_order":
-        p.rows[2]["date"], p.rows[3]["date"] = p.rows[3]["date"], p.rows[2]["date"]
-        return Entry(PARTNER, number, scenario, _encode(_body(p, rng, _delivered_pod(p))),
-                     "shipment", len(p.rows), "delivered")
-    if scenario == "cross_zone":
-        # Maluku and Papua: WIB at the origin, WITA in transit, WIT at the destination.
-        far = rng.choice([c for c in CITIES.values() if c.utc_hours == 9])
-        p = _parcel(number, start, origin, far, rng)
-        return Entry(PARTNER, number, scenario, _encode(_body(p, rng, _delivered_pod(p))),
-                     "shipment", len(p.rows), "delivered", extra={"destination": far.code})
-    if scenario == "personal_data":
-        receiver = rng.choice(_RECEIVERS).title()
-        phone = f"0812-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-        failure = ("U05", f"CONSIGNEE NOT AT HOME, PHONE {phone} NOT ACTIVE")
-        p = _parcel(number, start, origin, destination, rng, "failed_then_delivered",
-                    receiver=receiver, failure=failure)
-        return Entry(PARTNER, number, scenario, _encode(_body(p, rng, _delivered_pod(p))),
-                     "shipment", len(p.rows), "delivered",
-                     extra={"receiver": receiver, "phone": phone})
-    if scenario == "numbers_as_strings":
-        body = _body(p, rng, _delivered_pod(p))
-        body["cnote"]["cnote_no"] = int(number)
-        body["cnote"]["cnote_weight"] = int(body["cnote"]["cnote_weight"])
-        body["cnote"]["cnote_amount"] = int(body["cnote"]["cnote_amount"])
-        return Entry(PARTNER, number, scenario, _encode(body), "shipment", len(p.rows),
-                     "delivered")
-    if scenario == "malformed_json":
-        raw = _encode(_body(p, rng, _delivered_pod(p)))
-        return Entry(PARTNER, number, scenario, raw[: len(raw) // 2], "dead_letter", bad_rows=1)
-    if scenario == "wrong_envelope":
-        body = {"code": 200, "message": "success", "data": _body(p, rng, _delivered_pod(p))}
-        return Entry(PARTNER, number, scenario, _encode(body), "dead_letter", bad_rows=1)
-    if scenario == "bad_rows":
-        broken_date = dict(p.rows[1], date="00-00-0000 00:00")
-        no_code = {k: v for k, v in p.rows[2].items() if k != "code"}
-        p.rows[1:1] = [broken_date]
-        p.rows[3:3] = [no_code]
-        return Entry(PARTNER, number, scenario, _encode(_body(p, rng, _delivered_pod(p))),
-                     "shipment", len(p.rows) - 2, "delivered", bad_rows=2)
-    raise ValueError(f"unknown scenario {scenario!r}")
+@dataclass
+class _Draw(Draw):
+    """Every JNE scenario starts from two cities in WIB."""
+
+    origin: City = field(init=False)
+    destination: City = field(init=False)
+
+    def __post_init__(self) -> None:
+        west = [c for c in CITIES.values() if c.utc_hours == 7]
+        self.origin, self.destination = self.rng.choice(west), self.rng.choice(west)
+
+    def parcel(
+        self, ending: str = "delivered", *, to: City | None = None, receiver: str | None = None,
+        failure: tuple[str, str] | None = None,
+    ) -> _Parcel:
+        return _parcel(self.number, self.start, self.origin, to or self.destination, self.rng,
+                       ending, receiver, failure)
+
+    def delivered(self, p: _Parcel) -> dict[str, Any]:
+        """The whole answer for ``p``, its summary stating the delivery."""
+        return _body(p, self.rng, _delivered_pod(p))
+
+    def delivery(self, p: _Parcel, *, duplicates: int = 0, bad_rows: int = 0,
+                 extra: dict[str, Any] | None = None) -> Entry:
+        """``p`` delivered: one event a row, less the ``duplicates`` and ``bad_rows``."""
+        return self.shipment(_encode(self.delivered(p)), len(p.rows) - duplicates - bad_rows,
+                             "delivered", bad_rows=bad_rows, extra=extra)
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh cnote numbers drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc) - timedelta(days=4)
-    start = start.replace(second=0, microsecond=0)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            number = _number(rng)
-            while number in seen:
-                number = _number(rng)
-            seen.add(number)
-            entries.append(_entry(scenario, number, start, rng))
-    return entries
+_SUMMARY_POD: dict[str, tuple[str, str | None]] = {
+    "returned": ("RETURN TO SHIPPER", None),
+    "cancelled": ("CANCELLED", None),
+}
+
+
+def _to_the_end(d: _Draw) -> Entry:
+    ending = "delivered" if d.scenario == "flaky" else d.scenario
+    p = d.parcel(ending)
+    pod = _SUMMARY_POD.get(ending)
+    if _FINAL[ending] == "delivered":
+        pod = _delivered_pod(p)
+    return d.shipment(_encode(_body(p, d.rng, pod)), len(p.rows), _FINAL[ending])
+
+
+def _pod_in_summary(d: _Draw) -> Entry:
+    p = d.parcel()
+    pod_row, pod_instant = p.rows.pop(), p.instants.pop()
+    body = _body(p, d.rng, ("DELIVERED", _legacy_pod_date(pod_instant, d.destination, d.rng)))
+    body["cnote"]["last_status"] = pod_row["desc"]
+    return d.shipment(_encode(body), len(p.rows) + 1, "delivered")
+
+
+def _duplicates(d: _Draw) -> Entry:
+    p = d.parcel()
+    repeat_scan(p.rows, 2, "desc", lambda desc: desc.lower().replace(" [", "  ["))
+    return d.delivery(p, duplicates=1)
+
+
+def _out_of_order(d: _Draw) -> Entry:
+    p = d.parcel()
+    swap(p.rows, 2, 3, "date")
+    return d.delivery(p)
+
+
+def _cross_zone(d: _Draw) -> Entry:
+    d.parcel()  # drawn and dropped: recorded catalogs depend on the generator's state
+    # Maluku and Papua: WIB at the origin, WITA in transit, WIT at the destination.
+    far = d.rng.choice([c for c in CITIES.values() if c.utc_hours == 9])
+    return d.delivery(d.parcel(to=far), extra={"destination": far.code})
+
+
+def _personal_data(d: _Draw) -> Entry:
+    d.parcel()  # drawn and dropped: recorded catalogs depend on the generator's state
+    receiver = d.rng.choice(_RECEIVERS).title()
+    phone = d.phone("0812")
+    failure = ("U05", f"CONSIGNEE NOT AT HOME, PHONE {phone} NOT ACTIVE")
+    p = d.parcel("failed_then_delivered", receiver=receiver, failure=failure)
+    return d.delivery(p, extra={"receiver": receiver, "phone": phone})
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    p = d.parcel()
+    body = d.delivered(p)
+    cnote = body["cnote"]
+    cnote["cnote_no"] = int(d.number)
+    cnote["cnote_weight"], cnote["cnote_amount"] = (int(cnote["cnote_weight"]),
+                                                     int(cnote["cnote_amount"]))
+    return d.shipment(_encode(body), len(p.rows), "delivered")
+
+
+def _wrong_envelope(d: _Draw) -> Entry:
+    body = {"code": 200, "message": "success", "data": d.delivered(d.parcel())}
+    return d.dead_letter(_encode(body))
+
+
+def _bad_rows(d: _Draw) -> Entry:
+    p = d.parcel()
+    p.rows = with_bad_rows(p.rows, misdated=(1, "date", "00-00-0000 00:00"),
+                           incomplete=(2, "code"))
+    return d.delivery(p, bad_rows=2)
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(
+    partner=PARTNER, draw=_Draw, number=any_scenario(_number), whole_minutes=True, scenarios={
+        "delivered": _to_the_end,
+        "in_transit": _to_the_end,
+        "failed_then_delivered": _to_the_end,
+        "returned": _to_the_end,
+        "cancelled": _to_the_end,
+        "lost": _to_the_end,
+        "pod_in_summary": _pod_in_summary,
+        "not_found": lambda d: d.not_found(
+            _encode({"error": "Cnote No. Not Found.", "status": False})
+        ),
+        "duplicates": _duplicates,
+        "out_of_order": _out_of_order,
+        "cross_zone": _cross_zone,
+        "personal_data": _personal_data,
+        "numbers_as_strings": _numbers_as_strings,
+        "malformed_json": lambda d: d.malformed(_encode(d.delivered(d.parcel()))),
+        "wrong_envelope": _wrong_envelope,
+        "bad_rows": _bad_rows,
+        "flaky": _to_the_end,
+    },
+)
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build
