@@ -18,11 +18,12 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import repeat_scan, swap, with_bad_rows
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
 
 __all__ = ["CITIES", "SCENARIOS", "City", "build_catalog"]
 
@@ -92,13 +93,6 @@ _SENDERS = ["TOKO BERKAH JAYA", "CV SINAR MAS ABADI", "RINA KARTIKA", "UD SUMBER
 _RECEIVERS = ["BUDI SANTOSO", "SITI AMINAH", "AGUS PRASETYO", "DEWI LESTARI", "MARIA TUHUTERU"]
 _SPRINTERS = ["Andi Wijaya", "Rudi Hartono", "Fajar Nugroho", "Eko Saputra"]
 
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered", "in_transit", "failed_then_delivered", "returned", "cancelled", "lost",
-    "english", "newest_first", "not_found", "duplicates", "out_of_order", "cross_zone",
-    "personal_data", "numbers_as_strings", "malformed_json", "wrong_envelope", "bad_rows",
-    "flaky",
-)
 _FINAL = {
     "delivered": "delivered", "failed_then_delivered": "delivered", "returned": "returned",
     "cancelled": "cancelled", "lost": "lost", "in_transit": "in_transit",
@@ -258,31 +252,17 @@ def _bodies(p: _Parcel) -> dict[str, bytes]:
     return {lang: json.dumps(p.body(lang)).encode() for lang in LANGUAGES}
 
 
-def _shipment(
-    scenario: str, p: _Parcel, distinct: int, final: str, *, lang: str = "id",
-    bad_rows: int = 0, fail_first: int = 0, extra: dict[str, Any] | None = None,
-) -> Entry:
-    bodies = _bodies(p)
-    return Entry(PARTNER, p.number, scenario, bodies[lang], "shipment", distinct, final,
-                 bad_rows=bad_rows, fail_first=fail_first,
-                 extra={"bodies": bodies, "lang": lang, **(extra or {})})
-
-
 def _swap_times(rows: list[dict[str, Any]]) -> None:
-    rows[2]["date_time"], rows[3]["date_time"] = rows[3]["date_time"], rows[2]["date_time"]
+    swap(rows, 2, 3, "date_time")
 
 
 def _duplicate(rows: list[dict[str, Any]]) -> None:
-    twin = dict(rows[3])  # the same scan again: same time, text in other case and spacing
-    twin["status"] = twin["status"].upper().replace(" [", "  [")
-    rows.insert(4, twin)
+    repeat_scan(rows, 3, "status", lambda status: status.upper().replace(" [", "  ["))
 
 
 def _break_rows(rows: list[dict[str, Any]]) -> None:
-    broken_date = dict(rows[1], date_time="0000-00-00 00:00:00")
-    no_code = {k: v for k, v in rows[2].items() if k != "status_code"}
-    rows[1:1] = [broken_date]
-    rows[3:3] = [no_code]
+    rows[:] = with_bad_rows(rows, misdated=(1, "date_time", "0000-00-00 00:00:00"),
+                            incomplete=(2, "status_code"))
 
 
 def _as_strings(rows: list[dict[str, Any]]) -> None:
@@ -290,78 +270,105 @@ def _as_strings(rows: list[dict[str, Any]]) -> None:
         row["status_code"] = str(row["status_code"])
 
 
-def _entry(scenario: str, number: str, start: datetime, rng: random.Random) -> Entry:
-    west = [c for c in CITIES if c.utc_hours == 7]
-    origin, destination = rng.choice(west), rng.choice(west)
-    if scenario in _FINAL or scenario == "flaky":
-        ending = "delivered" if scenario == "flaky" else scenario
-        p = _parcel(number, start, origin, destination, rng, ending)
-        return _shipment(scenario, p, len(p.steps), _FINAL[ending],
-                         fail_first=1 if scenario == "flaky" else 0)
-    if scenario == "not_found":
-        answer = {"error_id": "404", "error_message": "Invalid AWB number"}
-        return Entry(PARTNER, number, scenario, json.dumps(answer).encode(), "not_found")
-    if scenario == "cross_zone":
-        far = rng.choice([c for c in CITIES if c.utc_hours != 7])
-        p = _parcel(number, start, origin, far, rng)
-        # A sorting centre no city lookup knows: its time stays WIB, marked default.
-        p.steps.insert(4, _Step(100, "arrived", "CIKARANG", 7, {"at": "CIKARANG SORTATION"}))
-        p.instants.insert(4, p.instants[3] + timedelta(minutes=rng.randint(20, 50)))
-        return _shipment(scenario, p, len(p.steps), "delivered", extra={"destination": far.name})
-    if scenario == "personal_data":
-        receiver = rng.choice(_RECEIVERS).title()
-        p = _parcel(number, start, origin, destination, rng, receiver=receiver)
-        p.steps[-1].text = "received_by"
-        p.steps[-1].params = {"receiver": receiver, "phone": _phone(rng)}
-        return _shipment(scenario, p, len(p.steps), "delivered", extra={"receiver": receiver})
-    p = _parcel(number, start, origin, destination, rng)
-    if scenario == "english":
-        return _shipment(scenario, p, len(p.steps), "delivered", lang="en")
-    if scenario == "newest_first":
-        p.edits.append(lambda rows: rows.reverse())
-        return _shipment(scenario, p, len(p.steps), "delivered")
-    if scenario == "duplicates":
-        p.edits.append(_duplicate)
-        return _shipment(scenario, p, len(p.steps), "delivered")
-    if scenario == "out_of_order":
-        p.edits.append(_swap_times)
-        return _shipment(scenario, p, len(p.steps), "delivered")
-    if scenario == "numbers_as_strings":
-        p.edits.append(_as_strings)
-        p.rng_values["receiver_zip"] = int(p.rng_values["receiver_zip"])
-        p.rng_values["weight"] = str(p.rng_values["weight"])
-        return _shipment(scenario, p, len(p.steps), "delivered")
-    if scenario == "bad_rows":
-        p.edits.append(_break_rows)
-        return _shipment(scenario, p, len(p.steps), "delivered", bad_rows=2)
-    if scenario == "malformed_json":
-        raw = _bodies(p)["id"]
-        return Entry(PARTNER, number, scenario, raw[: len(raw) // 2], "dead_letter", bad_rows=1)
-    if scenario == "wrong_envelope":
-        body = {"code": "1", "msg": "success", "data": p.body("id")}
-        return Entry(PARTNER, number, scenario, json.dumps(body).encode(), "dead_letter",
-                     bad_rows=1)
-    raise ValueError(f"unknown scenario {scenario!r}")
-
-
 def _number(rng: random.Random) -> str:
     return ("JX" if rng.random() < 0.2 else "JP") + f"{rng.randint(0, 10**10 - 1):010d}"
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh AWBs drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            number = _number(rng)
-            while number in seen:
-                number = _number(rng)
-            seen.add(number)
-            entries.append(_entry(scenario, number, start, rng))
-    return entries
+@dataclass
+class _Draw(Draw):
+    """Every J&T scenario starts from two cities in WIB."""
+
+    origin: City = field(init=False)
+    destination: City = field(init=False)
+
+    def __post_init__(self) -> None:
+        west = [c for c in CITIES if c.utc_hours == 7]
+        self.origin, self.destination = self.rng.choice(west), self.rng.choice(west)
+
+    def parcel(self, ending: str = "delivered", *, to: City | None = None,
+               receiver: str | None = None) -> _Parcel:
+        return _parcel(self.number, self.start, self.origin, to or self.destination, self.rng,
+                       ending, receiver)
+
+    def answer(
+        self, p: _Parcel, final: str = "delivered", *, lang: str = "id", bad_rows: int = 0,
+        extra: dict[str, Any] | None = None,
+    ) -> Entry:
+        """``p`` in both languages, served in ``lang``: one event a step."""
+        bodies = _bodies(p)
+        return self.shipment(bodies[lang], len(p.steps), final, bad_rows=bad_rows,
+                             extra={"bodies": bodies, "lang": lang, **(extra or {})})
+
+
+def _to_the_end(d: _Draw) -> Entry:
+    ending = "delivered" if d.scenario == "flaky" else d.scenario
+    return d.answer(d.parcel(ending), _FINAL[ending])
+
+
+def _cross_zone(d: _Draw) -> Entry:
+    far = d.rng.choice([c for c in CITIES if c.utc_hours != 7])
+    p = d.parcel(to=far)
+    # A sorting centre no city lookup knows: its time stays WIB, marked default.
+    p.steps.insert(4, _Step(100, "arrived", "CIKARANG", 7, {"at": "CIKARANG SORTATION"}))
+    p.instants.insert(4, p.instants[3] + timedelta(minutes=d.rng.randint(20, 50)))
+    return d.answer(p, extra={"destination": far.name})
+
+
+def _personal_data(d: _Draw) -> Entry:
+    receiver = d.rng.choice(_RECEIVERS).title()
+    p = d.parcel(receiver=receiver)
+    p.steps[-1].text = "received_by"
+    p.steps[-1].params = {"receiver": receiver, "phone": _phone(d.rng)}
+    return d.answer(p, extra={"receiver": receiver})
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    p = d.parcel()
+    p.edits.append(_as_strings)
+    p.rng_values["receiver_zip"] = int(p.rng_values["receiver_zip"])
+    p.rng_values["weight"] = str(p.rng_values["weight"])
+    return d.answer(p)
+
+
+def _edited(edit: Callable[[list[dict[str, Any]]], None],
+            bad_rows: int = 0) -> Callable[[_Draw], Entry]:
+    """A delivered parcel whose history, in either language, ``edit`` spoils."""
+
+    def build(d: _Draw) -> Entry:
+        p = d.parcel()
+        p.edits.append(edit)
+        return d.answer(p, bad_rows=bad_rows)
+
+    return build
+
+
+def _wrong_envelope(d: _Draw) -> Entry:
+    body = {"code": "1", "msg": "success", "data": d.parcel().body("id")}
+    return d.dead_letter(json.dumps(body).encode())
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=any_scenario(_number), scenarios={
+    "delivered": _to_the_end,
+    "in_transit": _to_the_end,
+    "failed_then_delivered": _to_the_end,
+    "returned": _to_the_end,
+    "cancelled": _to_the_end,
+    "lost": _to_the_end,
+    "english": lambda d: d.answer(d.parcel(), lang="en"),
+    "newest_first": _edited(list.reverse),
+    "not_found": lambda d: d.not_found(
+        json.dumps({"error_id": "404", "error_message": "Invalid AWB number"}).encode()
+    ),
+    "duplicates": _edited(_duplicate),
+    "out_of_order": _edited(_swap_times),
+    "cross_zone": _cross_zone,
+    "personal_data": _personal_data,
+    "numbers_as_strings": _numbers_as_strings,
+    "malformed_json": lambda d: d.malformed(_bodies(d.parcel())["id"]),
+    "wrong_envelope": _wrong_envelope,
+    "bad_rows": _edited(_break_rows, bad_rows=2),
+    "flaky": _to_the_end,
+})
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build
