@@ -1,20 +1,75 @@
-"""Small helpers every partner parser uses: decoding payloads and reading loose fields."""
+"""Small helpers every partner parser uses: decoding payloads and reading loose fields.
+
+Whatever bytes arrive, :func:`load_json` either returns JSON values whose every string
+encodes as UTF-8, or raises :class:`PayloadError` with one line saying why: not UTF-8,
+not JSON, nested deeper than the decoder goes, a number of thousands of digits. Lone
+UTF-16 surrogates (``"\\ud800"``, legal in JSON text but not in UTF-8) become U+FFFD.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
 from lintas.core.errors import PayloadError
 
-__all__ = ["load_json", "parse_time", "text"]
+__all__ = ["json_value", "load_json", "parse_time", "repair_text", "text"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# A \u escape of a surrogate in JSON text: only then can a decoded string hold one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def repair_text(value: str) -> str:
+    """``value`` with lone surrogates replaced by U+FFFD, so that it encodes as UTF-8."""
+    if value.isascii() or not _SURROGATE.search(value):
+        return value
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def _repaired(value: Any) -> Any:
+    """JSON values with every string and key repaired (iterative: depth costs no stack)."""
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        holder, slot = stack.pop()
+        item = holder[slot]
+        if isinstance(item, str):
+            holder[slot] = repair_text(item)
+        elif isinstance(item, list):
+            stack.extend((item, i) for i in range(len(item)))
+        elif isinstance(item, dict):
+            fixed = {repair_text(k) if isinstance(k, str) else k: v for k, v in item.items()}
+            if len(fixed) == len(item) and all(a is b for a, b in zip(fixed, item, strict=True)):
+                fixed = item
+            else:
+                holder[slot] = fixed
+            stack.extend((fixed, k) for k in fixed)
+    return root[0]
+
+
+def json_value(text: str) -> Any:
+    """``json.loads`` of ``text``; :class:`ValueError` with a one-line reason for anything
+    it cannot read, and lone surrogates repaired (see the module docstring)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("not JSON this parser reads: nested too deeply") from None
+    except ValueError:  # Python's limit on the digits of an integer
+        raise ValueError("not JSON this parser reads: a number has thousands of digits") from None
+    if _SURROGATE_ESCAPE.search(text) or (not text.isascii() and _SURROGATE.search(text)):
+        value = _repaired(value)
+    return value
 
 
 def load_json(payload: bytes | str | dict[str, Any] | list[Any], partner: str) -> Any:
     """The payload as JSON values; :class:`PayloadError` when it is not JSON."""
     if isinstance(payload, (dict, list)):
-        return payload
+        return _repaired(payload)
     if isinstance(payload, bytes):
         try:
             payload = payload.decode("utf-8-sig")
@@ -23,18 +78,16 @@ def load_json(payload: bytes | str | dict[str, Any] | list[Any], partner: str) -
     if not payload.strip():
         raise PayloadError(f"{partner}: payload is empty")
     try:
-        return json.loads(payload)
-    except json.JSONDecodeError as exc:
-        raise PayloadError(
-            f"{partner}: payload is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from exc
+        return json_value(payload)
+    except ValueError as exc:
+        raise PayloadError(f"{partner}: payload is {exc}") from None
 
 
 def text(value: Any) -> str | None:
     """A loose field as trimmed text; numbers become text, blanks and ``-`` become None."""
     if value is None or isinstance(value, (dict, list, bool)):
         return None
-    out = str(value).strip()
+    out = repair_text(str(value).strip())
     return out if out and out != "-" else None
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from lintas.connectors.common import repair_text
 from lintas.connectors.timezones import LocalTime
 from lintas.schemas.statuses import Status
 
@@ -37,6 +38,10 @@ class Reference:
     value: str | None = None
 
 
+_TEXT_FIELDS = ("tracking_number", "raw_status", "raw_text", "location_name", "location_code",
+                "postal_code", "region_code", "detail", "receiver")
+
+
 @dataclass(slots=True)
 class Event:
     """One canonical shipment event, as the ShipmentEvent schema carries it."""
@@ -59,6 +64,13 @@ class Event:
     event_id: str = field(default="")
 
     def __post_init__(self) -> None:
+        for name in _TEXT_FIELDS:  # whatever a parser missed, the event still encodes
+            value = getattr(self, name)
+            if value is not None and not value.isascii():
+                setattr(self, name, repair_text(value))
+        if any(r.value and not r.value.isascii() for r in self.references):
+            self.references = tuple(Reference(r.kind, r.partner, repair_text(r.value or ""))
+                                    for r in self.references)
         if not self.event_id:
             self.event_id = event_id(
                 self.partner, self.tracking_number, self.raw_status, self.raw_text,

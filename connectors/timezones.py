@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 
+from lintas.connectors.common import repair_text
+
 __all__ = [
     "CITY_CODES",
+    "PLAUSIBLE",
     "WIB",
     "WIT",
     "WITA",
@@ -170,6 +173,22 @@ def format_offset(tz: timezone | timedelta | None) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+#: Instants a tracking event can have happened at; anything else is a broken row.
+PLAUSIBLE = (datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc))
+
+
+def _plausible(aware: datetime, local_text: str) -> datetime:
+    """``aware`` in UTC; ValueError when it lies outside :data:`PLAUSIBLE`."""
+    try:
+        instant = aware.astimezone(timezone.utc)
+    except OverflowError:
+        instant = None
+    if instant is None or not PLAUSIBLE[0] <= instant < PLAUSIBLE[1]:
+        raise ValueError(f"time {local_text!r} is outside {PLAUSIBLE[0].year}-"
+                         f"{PLAUSIBLE[1].year - 1}")
+    return instant
+
+
 @dataclass(frozen=True, slots=True)
 class LocalTime:
     """An instant decided from a partner's time text."""
@@ -191,11 +210,13 @@ def localize(
     """Turn a parsed partner time into a UTC instant, deciding the zone of a naive one.
 
     An aware ``moment`` keeps its offset. A naive one takes the zone of the first of
-    postal code, region code and city code that locates it, else WIB.
+    postal code, region code and city code that locates it, else WIB. A time outside
+    :data:`PLAUSIBLE` (year 1, year 9999: a broken or hostile row) raises ValueError.
     """
+    local_text = repair_text(local_text)
     if moment.tzinfo is not None and moment.utcoffset() is not None:
         return LocalTime(
-            moment.astimezone(timezone.utc),
+            _plausible(moment, local_text),
             local_text,
             format_offset(moment.utcoffset()),
             ZoneSource.EXPLICIT,
@@ -208,7 +229,7 @@ def localize(
     source = ZoneSource.LOCATION if zone else ZoneSource.DEFAULT
     zone = zone or WIB
     return LocalTime(
-        moment.replace(tzinfo=zone).astimezone(timezone.utc),
+        _plausible(moment.replace(tzinfo=zone), local_text),
         local_text,
         format_offset(zone),
         source,

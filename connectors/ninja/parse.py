@@ -72,8 +72,17 @@ def _timestamp(value: Any) -> tuple[datetime, str]:
     raise ValueError(f"timestamp {raw!r} is not ISO 8601 with a UTC offset")
 
 
+#: Longest POD name and contact searched for inside the comments: a real one is short,
+#: and each search costs its length times the comments' length.
+_MAX_NAME, _MAX_DIGITS = 100, 20
+
+
 def _scrub(value: str, name: str | None, contact: str | None) -> str:
     """``value`` with the POD name masked and the POD contact removed, then masked."""
+    if name and len(name) > _MAX_NAME:
+        name = None
+    if contact and len(re.sub(r"\D", "", contact)) > _MAX_DIGITS:
+        contact = None
     if name:
         masked = mask_name(name)
         pattern = r"(?<!\w)" + re.escape(" ".join(name.split())) + r"(?!\w)"

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import fastavro
 
+from lintas.connectors.common import json_value
 from lintas.core.errors import PayloadError
 
 __all__ = ["AVRO_MAGIC", "Encoding", "Row", "detect", "field_name", "read_rows"]
@@ -91,9 +91,10 @@ def _jsonl(data: bytes) -> list[Row]:
             continue
         index = len(rows)
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rows.append(Row(index, number, error=f"not JSON ({exc.msg} at column {exc.colno})"))
+            value = json_value(line)
+        except ValueError as exc:
+            reason = str(exc).replace(" at line 1 column", " at column")
+            rows.append(Row(index, number, error=reason))
             continue
         if not isinstance(value, dict):
             rows.append(Row(index, number, error=f"a JSON {type(value).__name__}, not an object"))

@@ -51,7 +51,9 @@ def headers_for(
         "row": failure.row,
         "at": at.isoformat(),
     }
-    return [(HEADER_PREFIX + k, str(v).encode()) for k, v in fields.items() if v is not None]
+    # "replace": a message may quote text that does not encode (a lone surrogate)
+    return [(HEADER_PREFIX + k, str(v).encode("utf-8", "replace"))
+            for k, v in fields.items() if v is not None]
 
 
 def _int(value: str | None) -> int | None:
