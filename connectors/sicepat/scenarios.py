@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import repeat_scan, swap, with_bad_rows
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
 
 __all__ = ["CITIES", "SCENARIOS", "City", "build_catalog"]
 
@@ -61,12 +62,6 @@ _FAILURES = (
     ("CODA", "Toko penerima tutup"),
 )
 
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered", "in_transit", "failed_then_delivered", "returned", "cancelled", "lost",
-    "not_found", "duplicates", "out_of_order", "cross_zone", "personal_data",
-    "numbers_as_strings", "malformed_json", "wrong_envelope", "bad_rows", "flaky",
-)
 _FINAL = {
     "delivered": "delivered", "failed_then_delivered": "delivered", "returned": "returned",
     "cancelled": "cancelled", "lost": "lost", "in_transit": "in_transit",
@@ -175,75 +170,109 @@ def _encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body).encode()
 
 
-def _entry(scenario: str, number: str, start: datetime, rng: random.Random) -> Entry:
-    west = [c for c in CITIES.values() if c.utc_hours == 7]
-    o, d = rng.choice(west), rng.choice(west)
-    if scenario == "cross_zone":
-        d = rng.choice([c for c in CITIES.values() if c.utc_hours != 7])
-    receiver = rng.choice(_RECEIVERS)
-    failure = rng.choice(_FAILURES)
-    extra: dict[str, Any] = {}
-    if scenario == "personal_data":
-        receiver = f"{receiver.title()} (Keluarga)"
-        phone = f"0813-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-        failure = ("CU", f"Penerima tidak dapat dihubungi di {phone}")
-        extra = {"receiver": receiver, "phone": phone}
-    ending = _FINAL.get(scenario, "failed_then_delivered" if scenario == "personal_data"
-                        else "delivered")
-    rows = _rows(_steps(o, d, ending, rng, receiver, failure), start, rng)
-    distinct, bad_rows = len(rows), 0
-    if scenario == "not_found":
-        body: dict[str, Any] = {
-            "sicepat": {"status": {"code": 400, "description": "Data tidak ditemukan"}}
-        }
-        return Entry(PARTNER, number, scenario, _encode(body), "not_found")
-    if scenario == "duplicates":
-        twin = dict(rows[2])  # the same scan again: same time, text in other case and spacing
-        twin["city"] = twin["city"].upper().replace(" [", "  [")
-        rows.insert(3, twin)
-    if scenario == "out_of_order":
-        rows[2]["date_time"], rows[3]["date_time"] = rows[3]["date_time"], rows[2]["date_time"]
-    if scenario == "bad_rows":
-        broken_date = dict(rows[1], date_time="0000-00-00 00:00")
-        no_status = {k: v for k, v in rows[2].items() if k != "status"}
-        rows[1:1] = [broken_date]
-        rows[3:3] = [no_status]
-        bad_rows = 2
-    body = _body(number, o, d, rows, receiver, rng)
-    if scenario == "numbers_as_strings":
-        body["sicepat"]["status"]["code"] = "200"
-        body["sicepat"]["result"]["waybill_number"] = int(number)
-        body["sicepat"]["result"]["weight"] = str(body["sicepat"]["result"]["weight"])
-    if scenario == "malformed_json":
-        raw = _encode(body)
-        return Entry(PARTNER, number, scenario, raw[: len(raw) // 2], "dead_letter", bad_rows=1)
-    if scenario == "wrong_envelope":
-        return Entry(PARTNER, number, scenario, _encode(body["sicepat"]), "dead_letter",
-                     bad_rows=1)
-    return Entry(PARTNER, number, scenario, _encode(body), "shipment", distinct,
-                 _FINAL.get(ending, "delivered"), bad_rows=bad_rows,
-                 fail_first=1 if scenario == "flaky" else 0, extra=extra)
-
-
 def _number(rng: random.Random) -> str:
     return f"00{rng.randint(0, 10**10 - 1):010d}"
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh waybill numbers drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc) - timedelta(days=4)
-    start = start.replace(second=0, microsecond=0)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            number = _number(rng)
-            while number in seen:
-                number = _number(rng)
-            seen.add(number)
-            entries.append(_entry(scenario, number, start, rng))
-    return entries
+@dataclass
+class _Draw(Draw):
+    """Every SiCepat scenario starts from a route (to the east for ``cross_zone``), a
+    receiver and the reason a delivery may fail."""
+
+    origin: City = field(init=False)
+    destination: City = field(init=False)
+    receiver: str = field(init=False)
+    failure: tuple[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        west = [c for c in CITIES.values() if c.utc_hours == 7]
+        self.origin, self.destination = self.rng.choice(west), self.rng.choice(west)
+        if self.scenario == "cross_zone":
+            self.destination = self.rng.choice([c for c in CITIES.values() if c.utc_hours != 7])
+        self.receiver = self.rng.choice(_RECEIVERS)
+        self.failure = self.rng.choice(_FAILURES)
+
+    def rows(self, ending: str = "delivered") -> list[dict[str, Any]]:
+        steps = _steps(self.origin, self.destination, ending, self.rng, self.receiver,
+                       self.failure)
+        return _rows(steps, self.start, self.rng)
+
+    def body(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        return _body(self.number, self.origin, self.destination, rows, self.receiver, self.rng)
+
+
+def _to_the_end(d: _Draw) -> Entry:
+    # The journey ends in the final status: failed_then_delivered, as recorded in its
+    # fixture, has no failed attempt (personal_data has one).
+    final = _FINAL.get(d.scenario, "delivered")
+    rows = d.rows(final)
+    return d.shipment(_encode(d.body(rows)), len(rows), final)
+
+
+def _not_found(d: _Draw) -> Entry:
+    d.rows()  # drawn and dropped: recorded catalogs depend on the generator's state
+    body = {"sicepat": {"status": {"code": 400, "description": "Data tidak ditemukan"}}}
+    return d.not_found(_encode(body))
+
+
+def _duplicates(d: _Draw) -> Entry:
+    rows = d.rows()
+    distinct = len(rows)
+    repeat_scan(rows, 2, "city", lambda text: text.upper().replace(" [", "  ["))
+    return d.shipment(_encode(d.body(rows)), distinct, "delivered")
+
+
+def _out_of_order(d: _Draw) -> Entry:
+    rows = d.rows()
+    swap(rows, 2, 3, "date_time")
+    return d.shipment(_encode(d.body(rows)), len(rows), "delivered")
+
+
+def _personal_data(d: _Draw) -> Entry:
+    d.receiver = f"{d.receiver.title()} (Keluarga)"
+    phone = d.phone("0813")
+    d.failure = ("CU", f"Penerima tidak dapat dihubungi di {phone}")
+    rows = d.rows("failed_then_delivered")
+    return d.shipment(_encode(d.body(rows)), len(rows), "delivered",
+                      extra={"receiver": d.receiver, "phone": phone})
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    rows = d.rows()
+    body = d.body(rows)
+    body["sicepat"]["status"]["code"] = "200"
+    result = body["sicepat"]["result"]
+    result["waybill_number"], result["weight"] = int(d.number), str(result["weight"])
+    return d.shipment(_encode(body), len(rows), "delivered")
+
+
+def _bad_rows(d: _Draw) -> Entry:
+    rows = d.rows()
+    sent = with_bad_rows(rows, misdated=(1, "date_time", "0000-00-00 00:00"),
+                         incomplete=(2, "status"))
+    return d.shipment(_encode(d.body(sent)), len(rows), "delivered", bad_rows=2)
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(
+    partner=PARTNER, draw=_Draw, number=any_scenario(_number), whole_minutes=True, scenarios={
+        "delivered": _to_the_end,
+        "in_transit": _to_the_end,
+        "failed_then_delivered": _to_the_end,
+        "returned": _to_the_end,
+        "cancelled": _to_the_end,
+        "lost": _to_the_end,
+        "not_found": _not_found,
+        "duplicates": _duplicates,
+        "out_of_order": _out_of_order,
+        "cross_zone": _to_the_end,
+        "personal_data": _personal_data,
+        "numbers_as_strings": _numbers_as_strings,
+        "malformed_json": lambda d: d.malformed(_encode(d.body(d.rows()))),
+        "wrong_envelope": lambda d: d.dead_letter(_encode(d.body(d.rows())["sicepat"])),
+        "bad_rows": _bad_rows,
+        "flaky": _to_the_end,
+    },
+)
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build
