@@ -35,7 +35,14 @@ def normalize(partner_id: str, file: Any) -> None:
     from lintas.connectors.registry import get_partner
 
     partner = get_partner(partner_id)
-    result = partner.parse(file.read())
+    payload = file.read()
+    try:
+        result = partner.parse(payload)
+    except PayloadError:
+        raise
+    except Exception as exc:  # a parser bug: still one line, never a traceback
+        raise PayloadError(f"{partner_id}: the parser failed on this payload "
+                           f"({type(exc).__name__}: {exc}); please report it") from exc
     for problem in result.problems:
         click.echo(f"lintas: warning: {problem.message}", err=True)
     rows = []
@@ -197,7 +204,7 @@ def connect_run(partner_id: str, feed: str, once: bool, page_size: int,
         raise ConfigurationError(f"{partner_id} pushes its data; it has no pull connector")
     credentials = get_settings().partner(partner_id)
     client = partner.client(credentials)
-    if feed == "network" and not hasattr(client, "network"):
+    if feed == "network" and not client.has_network:
         raise ConfigurationError(f"{partner_id} has no network API; drop its network files with "
                                  f"`lintas connect files {partner_id} FOLDER --kind network`")
     # A cursor belongs to one feed at one address.
