@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import SecretStr
@@ -16,6 +17,7 @@ from pydantic import SecretStr
 from lintas.connectors import pos
 from lintas.connectors.model import ParseResult
 from lintas.connectors.network import NetworkResult
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.sandboxes.scenario import Entry
 from lintas.connectors.statuses import StatusTable
 from lintas.core.errors import ConfigurationError
@@ -61,27 +63,27 @@ class Partner:
 
 
 def _pos() -> Partner:
-    from lintas.connectors.pos.client import PosClient
+    from lintas.connectors.pos.client import API
     from lintas.connectors.pos.network import parse_network
     from lintas.connectors.pos.sandbox import create_app
     from lintas.connectors.pos.scenarios import build_catalog
 
     return Partner(
         "pos", "Pos Indonesia", "pull", pos.parse_tracking, pos.STATUSES,
-        client=PosClient, catalog=build_catalog,
+        client=partial(PartnerClient, API), catalog=build_catalog,
         sandbox=lambda entries, creds: create_app(entries=entries, credentials=creds),
         parse_network=parse_network,
     )
 
 
-def _pulled(partner_id: str, name: str, client_name: str) -> Partner:
+def _pulled(partner_id: str, name: str) -> Partner:
     """A pull partner whose package follows docs/adding-a-partner.md."""
     from importlib import import_module
 
     from lintas.connectors.network_drop import COLUMNS, network_parser
 
     package = import_module(f"connectors.{partner_id}")
-    client = getattr(import_module(f"connectors.{partner_id}.client"), client_name)
+    client = partial(PartnerClient, import_module(f"lintas.connectors.{partner_id}.client").API)
     create_app = import_module(f"connectors.{partner_id}.sandbox").create_app
     catalog = import_module(f"connectors.{partner_id}.scenarios").build_catalog
     return Partner(
@@ -115,13 +117,13 @@ PARTNERS: dict[str, Partner] = {
     p.id: p
     for p in (
         _pos(),
-        _pulled("jne", "JNE", "JneClient"),
-        _pulled("jnt", "J&T Express", "JntClient"),
-        _pulled("sicepat", "SiCepat", "SicepatClient"),
-        _pulled("anteraja", "AnterAja", "AnterajaClient"),
-        _pulled("lion", "Lion Parcel", "LionClient"),
-        _pulled("tiki", "TIKI", "TikiClient"),
-        _pulled("sap", "SAP Express", "SapClient"),
+        _pulled("jne", "JNE"),
+        _pulled("jnt", "J&T Express"),
+        _pulled("sicepat", "SiCepat"),
+        _pulled("anteraja", "AnterAja"),
+        _pulled("lion", "Lion Parcel"),
+        _pulled("tiki", "TIKI"),
+        _pulled("sap", "SAP Express"),
         *_push_and_file(),
     )
 }

@@ -177,7 +177,7 @@ def _feed(bootstrap: str, settings: Settings, catalogs: dict[str, list[Entry]],
                 try:
                     _run_once(ChangeFeedSource(client, page_size=10, source_partition={
                         "feed": "tracking-changes", "sandbox_seed": seed}), producer, cursors)
-                    if hasattr(client, "network"):
+                    if client.has_network:
                         _run_once(NetworkFeedSource(client, source_partition={
                             "feed": "network", "sandbox_seed": seed}), producer, cursors)
                 finally:

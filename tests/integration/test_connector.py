@@ -8,10 +8,11 @@ import uuid
 import pytest
 from pydantic import SecretStr
 
-from lintas.connectors.pos.client import PosClient
+from lintas.connectors.pos.client import API
 from lintas.connectors.pos.sandbox import create_app
 from lintas.connectors.pos.scenarios import build_catalog
 from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.runtime.poll import PollingConnector
 from lintas.connectors.runtime.producer import RawProducer
@@ -39,8 +40,8 @@ def _connector(bootstrap: str, url: str, partition: dict, page_size: int = 7):
     producer = RawProducer(bootstrap)
     cursors = CursorStore(bootstrap, producer)
     cursors.load()
-    client = PosClient(PartnerCredentials(base_url=url, client_id="c", client_secret=SecretStr("s"),
-                                          rate_per_second=500))
+    client = PartnerClient(API, PartnerCredentials(
+        base_url=url, client_id="c", client_secret=SecretStr("s"), rate_per_second=500))
     source = ChangeFeedSource(client, page_size=page_size, source_partition=partition)
     return PollingConnector(source, producer, cursors), client, producer
 

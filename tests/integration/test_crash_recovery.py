@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from lintas.connectors.pos.client import PosClient
+from lintas.connectors.pos.client import API
 from lintas.connectors.pos.sandbox import create_app
 from lintas.connectors.pos.scenarios import build_catalog
 from lintas.connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.runtime.poll import PollingConnector
 from lintas.connectors.runtime.producer import RawProducer
@@ -56,7 +57,7 @@ def test_killed_worker_and_sink_resume_without_gaps_or_duplicates(
         producer = RawProducer(kafka_bootstrap)
         cursors = CursorStore(kafka_bootstrap, producer)
         cursors.load()
-        client = PosClient(SANDBOX_CREDENTIALS.model_copy(update={"base_url": server.url}))
+        client = PartnerClient(API, SANDBOX_CREDENTIALS.model_copy(update={"base_url": server.url}))
         connector = PollingConnector(
             ChangeFeedSource(client, page_size=5, source_partition={"test": uuid.uuid4().hex}),
             producer, cursors)

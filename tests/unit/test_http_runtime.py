@@ -7,9 +7,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from lintas.connectors.pos.client import PosClient
+from lintas.connectors.pos.client import API
 from lintas.connectors.pos.sandbox import create_app
 from lintas.connectors.pos.scenarios import build_catalog
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
 from lintas.connectors.sandboxes import serve_in_thread
@@ -91,9 +92,9 @@ def sandbox():
     server.stop()
 
 
-def _client(url: str, secret: str = "s3cret") -> PosClient:
-    return PosClient(PartnerCredentials(base_url=url, client_id="me",
-                                        client_secret=SecretStr(secret), rate_per_second=200))
+def _client(url: str, secret: str = "s3cret") -> PartnerClient:
+    return PartnerClient(API, PartnerCredentials(
+        base_url=url, client_id="me", client_secret=SecretStr(secret), rate_per_second=200))
 
 
 def test_pos_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from lintas.connectors.jne import STATUSES, parse_tracking
-from lintas.connectors.jne.client import JneClient
+from lintas.connectors.jne.client import API
 from lintas.connectors.jne.sandbox import create_app
 from lintas.connectors.jne.scenarios import SCENARIOS, build_catalog
 from lintas.connectors.model import record_to_json
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.sandboxes import serve_in_thread
 from lintas.core.errors import AuthenticationError, PayloadError
@@ -334,9 +335,9 @@ def sandbox():
     server.stop()
 
 
-def _client(url: str, key: str = "s3cret-key") -> JneClient:
-    return JneClient(PartnerCredentials(base_url=url, username="me", api_key=SecretStr(key),
-                                        rate_per_second=200))
+def _client(url: str, key: str = "s3cret-key") -> PartnerClient:
+    return PartnerClient(API, PartnerCredentials(
+        base_url=url, username="me", api_key=SecretStr(key), rate_per_second=200))
 
 
 def test_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):

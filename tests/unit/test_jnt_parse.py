@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from lintas.connectors.jnt import STATUSES, parse_tracking
-from lintas.connectors.jnt.client import JntClient
+from lintas.connectors.jnt.client import API
 from lintas.connectors.jnt.sandbox import create_app
 from lintas.connectors.jnt.scenarios import SCENARIOS, build_catalog
 from lintas.connectors.model import record_to_json
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.sandboxes import serve_in_thread
 from lintas.core.errors import AuthenticationError, PayloadError
@@ -301,9 +302,10 @@ def sandbox():
     server.stop()
 
 
-def _client(url: str, key: str = "s3cret-key", language: str | None = None) -> JntClient:
-    return JntClient(PartnerCredentials(base_url=url, username="me", api_key=SecretStr(key),
-                                        rate_per_second=200), language=language)
+def _client(url: str, key: str = "s3cret-key", language: str | None = None) -> PartnerClient:
+    return PartnerClient(API, PartnerCredentials(
+        base_url=url, username="me", api_key=SecretStr(key), rate_per_second=200),
+        options={"lang": language})
 
 
 def test_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from lintas.connectors.lion import STATUSES, parse_tracking
-from lintas.connectors.lion.client import LionClient
+from lintas.connectors.lion.client import API
 from lintas.connectors.lion.sandbox import create_app
 from lintas.connectors.lion.scenarios import CITIES, SCENARIOS, build_catalog
 from lintas.connectors.model import record_to_json
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.sandboxes import serve_in_thread
 from lintas.core.errors import AuthenticationError, FatalError, PayloadError
@@ -245,9 +246,9 @@ def sandbox():
     server.stop()
 
 
-def _client(url: str, secret: str = "s3cret") -> LionClient:
-    return LionClient(PartnerCredentials(base_url=url, username="me", api_key=SecretStr(secret),
-                                         rate_per_second=200))
+def _client(url: str, secret: str = "s3cret") -> PartnerClient:
+    return PartnerClient(API, PartnerCredentials(
+        base_url=url, username="me", api_key=SecretStr(secret), rate_per_second=200))
 
 
 def test_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):
@@ -289,7 +290,7 @@ def test_client_with_a_wrong_key_fails_fatally_without_leaking_it(sandbox):
 
 def test_client_without_settings_names_the_missing_setting_and_no_secret():
     with pytest.raises(FatalError, match="LINTAS_LION__USERNAME"):
-        LionClient(PartnerCredentials(base_url="http://x", api_key=SecretStr("s3cret")))
+        PartnerClient(API, PartnerCredentials(base_url="http://x", api_key=SecretStr("s3cret")))
     with pytest.raises(FatalError, match="LINTAS_LION__BASE_URL") as info:
-        LionClient(PartnerCredentials(username="me", api_key=SecretStr("s3cret")))
+        PartnerClient(API, PartnerCredentials(username="me", api_key=SecretStr("s3cret")))
     assert "s3cret" not in str(info.value)

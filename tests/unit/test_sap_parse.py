@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from lintas.connectors.model import record_to_json
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.sandboxes import serve_in_thread
 from lintas.connectors.sap import STATUSES, parse_tracking
-from lintas.connectors.sap.client import SapClient
+from lintas.connectors.sap.client import API
 from lintas.connectors.sap.sandbox import create_app
 from lintas.connectors.sap.scenarios import BRANCHES, SCENARIOS, build_catalog
 from lintas.core.errors import AuthenticationError, FatalError, PayloadError
@@ -248,9 +249,9 @@ def sandbox():
     server.stop()
 
 
-def _client(url: str, secret: str = "s3cret") -> SapClient:
-    return SapClient(PartnerCredentials(base_url=url, api_key=SecretStr(secret),
-                                        rate_per_second=200))
+def _client(url: str, secret: str = "s3cret") -> PartnerClient:
+    return PartnerClient(API, PartnerCredentials(
+        base_url=url, api_key=SecretStr(secret), rate_per_second=200))
 
 
 def test_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):
@@ -292,7 +293,7 @@ def test_client_with_a_wrong_key_fails_fatally_without_leaking_it(sandbox):
 
 def test_client_without_settings_names_the_missing_setting_and_no_secret():
     with pytest.raises(FatalError, match="LINTAS_SAP__API_KEY"):
-        SapClient(PartnerCredentials(base_url="http://x"))
+        PartnerClient(API, PartnerCredentials(base_url="http://x"))
     with pytest.raises(FatalError, match="LINTAS_SAP__BASE_URL") as info:
-        SapClient(PartnerCredentials(api_key=SecretStr("s3cret")))
+        PartnerClient(API, PartnerCredentials(api_key=SecretStr("s3cret")))
     assert "s3cret" not in str(info.value)

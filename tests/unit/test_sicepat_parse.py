@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from lintas.connectors.model import record_to_json
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.sandboxes import serve_in_thread
 from lintas.connectors.sicepat import STATUSES, parse_tracking
-from lintas.connectors.sicepat.client import SicepatClient
+from lintas.connectors.sicepat.client import API
 from lintas.connectors.sicepat.sandbox import create_app
 from lintas.connectors.sicepat.scenarios import SCENARIOS, build_catalog
 from lintas.core.errors import AuthenticationError, PayloadError
@@ -299,9 +300,9 @@ def sandbox():
     server.stop()
 
 
-def _client(url: str, key: str = "s3cret-key") -> SicepatClient:
-    return SicepatClient(PartnerCredentials(base_url=url, api_key=SecretStr(key),
-                                            rate_per_second=200))
+def _client(url: str, key: str = "s3cret-key") -> PartnerClient:
+    return PartnerClient(API, PartnerCredentials(
+        base_url=url, api_key=SecretStr(key), rate_per_second=200))
 
 
 def test_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from lintas.connectors.model import record_to_json
+from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.sandboxes import serve_in_thread
 from lintas.connectors.tiki import STATUSES, parse_tracking
-from lintas.connectors.tiki.client import TikiClient
+from lintas.connectors.tiki.client import API
 from lintas.connectors.tiki.sandbox import create_app
 from lintas.connectors.tiki.scenarios import BRANCHES, SCENARIOS, build_catalog
 from lintas.core.errors import AuthenticationError, FatalError, PayloadError
@@ -252,9 +253,9 @@ def sandbox():
     server.stop()
 
 
-def _client(url: str, secret: str = "s3cret") -> TikiClient:
-    return TikiClient(PartnerCredentials(base_url=url, api_key=SecretStr(secret),
-                                         rate_per_second=200))
+def _client(url: str, secret: str = "s3cret") -> PartnerClient:
+    return PartnerClient(API, PartnerCredentials(
+        base_url=url, api_key=SecretStr(secret), rate_per_second=200))
 
 
 def test_client_follows_the_change_feed_and_retries_flaky_answers(sandbox):
@@ -296,7 +297,7 @@ def test_client_with_a_wrong_token_fails_fatally_without_leaking_it(sandbox):
 
 def test_client_without_settings_names_the_missing_setting_and_no_secret():
     with pytest.raises(FatalError, match="LINTAS_TIKI__API_KEY"):
-        TikiClient(PartnerCredentials(base_url="http://x"))
+        PartnerClient(API, PartnerCredentials(base_url="http://x"))
     with pytest.raises(FatalError, match="LINTAS_TIKI__BASE_URL") as info:
-        TikiClient(PartnerCredentials(api_key=SecretStr("s3cret")))
+        PartnerClient(API, PartnerCredentials(api_key=SecretStr("s3cret")))
     assert "s3cret" not in str(info.value)
