@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import repeat_scan, swap, without
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
 
 __all__ = ["CITIES", "SCENARIOS", "City", "build_catalog"]
 
@@ -60,27 +61,6 @@ _EAST = ("MAKASSAR", "DENPASAR", "BALIKPAPAN", "JAYAPURA")
 _SENDERS = ["TOKO BERKAH JAYA", "CV SINAR MAS ABADI", "Rina Kartika", "UD SUMBER REJEKI"]
 _RECEIVERS = ["Budi Santoso", "Siti Aminah", "Agus Prasetyo", "Dewi Lestari", "Rudi Hartono"]
 _COURIERS = ["Andi Saputra", "Eko Purnomo", "Fajar Nugroho", "Made Arsana"]
-
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered",
-    "in_transit",
-    "failed_then_delivered",
-    "returned",
-    "cancelled",
-    "not_found",
-    "duplicates",
-    "out_of_order",
-    "oldest_first",
-    "cross_zone",
-    "personal_data",
-    "numbers_as_strings",
-    "message_as_text",
-    "malformed_json",
-    "foreign_body",
-    "bad_rows",
-    "flaky",
-)
 
 _Step = tuple[int, str, str, str]  # tracking_code, hub_name, message id, message en
 
@@ -184,94 +164,116 @@ _FINAL = {"delivered": "delivered", "failed_then_delivered": "delivered", "retur
           "in_transit": "in_transit", "cancelled": "cancelled"}
 
 
-def _entry(scenario: str, waybill: str, start: datetime, rng: random.Random) -> Entry:
-    origin = CITIES[rng.choice(_WEST)]
-    destination = CITIES[rng.choice(_EAST if scenario == "cross_zone" else _WEST)]
-    receiver = rng.choice(_RECEIVERS)
-    order = _order(waybill, origin, destination, receiver, rng)
-    ending = scenario if scenario in _FINAL else "delivered"
-    rows = _journey(start, origin, destination, rng, ending)
-    newest_first = rows[::-1]
-    if scenario in _FINAL or scenario in ("flaky", "cross_zone"):
-        return Entry(PARTNER, waybill, scenario, _body(waybill, newest_first, order), "shipment",
-                     len(rows), _FINAL[ending], fail_first=1 if scenario == "flaky" else 0,
-                     extra={"destination": destination.name})
-    if scenario == "not_found":
-        return Entry(PARTNER, waybill, scenario, _body(waybill, None, None), "not_found")
-    if scenario == "duplicates":
-        twin = json.loads(json.dumps(rows[4]))  # the same scan again, other case and spacing
-        twin["message"] = {k: "  " + v.upper().replace(" ", "  ")
-                           for k, v in twin["message"].items()}
-        rows.insert(5, twin)
-        return Entry(PARTNER, waybill, scenario, _body(waybill, rows[::-1], order), "shipment",
-                     len(rows) - 1, "delivered")
-    if scenario == "out_of_order":
-        # The hub stamped its arrival scan before the satellite's departure scan.
-        rows[3]["timestamp"], rows[4]["timestamp"] = rows[4]["timestamp"], rows[3]["timestamp"]
-        return Entry(PARTNER, waybill, scenario, _body(waybill, rows[::-1], order), "shipment",
-                     len(rows), "delivered")
-    if scenario == "oldest_first":
-        return Entry(PARTNER, waybill, scenario, _body(waybill, rows, order), "shipment",
-                     len(rows), "delivered")
-    if scenario == "personal_data":
-        phone = f"0812-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-        courier = rng.choice(_COURIERS)
-        rows[-2]["message"] = {
-            "id": f"Kurir {courier} ({phone}) sedang mengantar paket ke alamat Anda",
-            "en": f"Shipment is out for delivery with courier {courier} ({phone})",
-        }
-        rows[-1]["message"] = {"id": f"Paket diterima oleh {receiver} (Yang bersangkutan)",
-                               "en": f"Delivered, received by {receiver} (Self)"}
-        return Entry(PARTNER, waybill, scenario, _body(waybill, rows[::-1], order), "shipment",
-                     len(rows), "delivered",
-                     extra={"receiver": receiver, "courier": courier, "phone": phone})
-    if scenario == "numbers_as_strings":
-        for row in rows:
-            row["tracking_code"] = str(row["tracking_code"])
-        order["receiver"]["postcode"] = int(order["receiver"]["postcode"])
-        body = _body(int(waybill), rows[::-1], order, status="200")
-        return Entry(PARTNER, waybill, scenario, body, "shipment", len(rows), "delivered")
-    if scenario == "message_as_text":
-        for row in rows:
-            row["message"] = row["message"]["id"]
-        return Entry(PARTNER, waybill, scenario, _body(waybill, rows[::-1], order), "shipment",
-                     len(rows), "delivered")
-    if scenario == "malformed_json":
-        body = _body(waybill, rows[::-1], order)
-        return Entry(PARTNER, waybill, scenario, body[: len(body) // 2], "dead_letter", bad_rows=1)
-    if scenario == "foreign_body":
-        body = json.dumps({"code": 200, "message": "OK", "data": {"waybill": waybill,
-                                                                   "manifest": rows}}).encode()
-        return Entry(PARTNER, waybill, scenario, body, "dead_letter", bad_rows=1)
-    if scenario == "bad_rows":
-        broken_time = dict(rows[2], timestamp="0000-00-00T00:00:00.000+0000")
-        no_code = {k: v for k, v in rows[4].items() if k != "tracking_code"}
-        history = rows[::-1]
-        history[1:1] = [broken_time]
-        history[4:4] = [no_code]
-        return Entry(PARTNER, waybill, scenario, _body(waybill, history, order), "shipment",
-                     len(rows), "delivered", bad_rows=2)
-    raise ValueError(f"unknown scenario {scenario!r}")
-
-
 def _waybill(rng: random.Random) -> str:
     return f"1000{rng.randint(0, 10**10 - 1):010d}"
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh waybills drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            waybill = _waybill(rng)
-            while waybill in seen:
-                waybill = _waybill(rng)
-            seen.add(waybill)
-            entries.append(_entry(scenario, waybill, start, rng))
-    return entries
+@dataclass
+class _Draw(Draw):
+    """Every AnterAja scenario starts from a parcel's whole journey: from a city in the west
+    to one in the west (the east for ``cross_zone``), its order and its history."""
+
+    origin: City = field(init=False)
+    destination: City = field(init=False)
+    receiver: str = field(init=False)
+    order: dict[str, Any] = field(init=False)
+    rows: list[dict[str, Any]] = field(init=False)  # oldest first
+
+    def __post_init__(self) -> None:
+        origin, destination = self.route(_WEST, _EAST, apart=False)
+        self.origin, self.destination = CITIES[origin], CITIES[destination]
+        self.receiver = self.rng.choice(_RECEIVERS)
+        self.order = _order(self.number, self.origin, self.destination, self.receiver, self.rng)
+        ending = self.scenario if self.scenario in _FINAL else "delivered"
+        self.rows = _journey(self.start, self.origin, self.destination, self.rng, ending)
+
+    def body(self, history: list[dict[str, Any]] | None = None) -> bytes:
+        """The answer with ``history``, by default the journey newest first."""
+        return _body(self.number, self.rows[::-1] if history is None else history, self.order)
+
+    def delivery(self, history: list[dict[str, Any]] | None = None, *, bad_rows: int = 0,
+                 extra: dict[str, Any] | None = None) -> Entry:
+        """The journey delivered, one event a scan, answered with ``history``."""
+        return self.shipment(self.body(history), len(self.rows), "delivered", bad_rows=bad_rows,
+                             extra=extra)
+
+
+def _to_the_end(d: _Draw) -> Entry:
+    final = _FINAL.get(d.scenario, "delivered")
+    return d.shipment(d.body(), len(d.rows), final, extra={"destination": d.destination.name})
+
+
+def _duplicates(d: _Draw) -> Entry:
+    distinct = len(d.rows)
+    repeat_scan(d.rows, 4, "message", lambda message: {
+        lang: "  " + text.upper().replace(" ", "  ") for lang, text in message.items()
+    })
+    return d.shipment(d.body(), distinct, "delivered")
+
+
+def _out_of_order(d: _Draw) -> Entry:
+    # The hub stamped its arrival scan before the satellite's departure scan.
+    swap(d.rows, 3, 4, "timestamp")
+    return d.delivery()
+
+
+def _personal_data(d: _Draw) -> Entry:
+    phone = d.phone("0812")
+    courier = d.rng.choice(_COURIERS)
+    d.rows[-2]["message"] = {
+        "id": f"Kurir {courier} ({phone}) sedang mengantar paket ke alamat Anda",
+        "en": f"Shipment is out for delivery with courier {courier} ({phone})",
+    }
+    d.rows[-1]["message"] = {"id": f"Paket diterima oleh {d.receiver} (Yang bersangkutan)",
+                             "en": f"Delivered, received by {d.receiver} (Self)"}
+    return d.delivery(extra={"receiver": d.receiver, "courier": courier, "phone": phone})
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    for row in d.rows:
+        row["tracking_code"] = str(row["tracking_code"])
+    d.order["receiver"]["postcode"] = int(d.order["receiver"]["postcode"])
+    body = _body(int(d.number), d.rows[::-1], d.order, status="200")
+    return d.shipment(body, len(d.rows), "delivered")
+
+
+def _message_as_text(d: _Draw) -> Entry:
+    for row in d.rows:
+        row["message"] = row["message"]["id"]
+    return d.delivery()
+
+
+def _foreign_body(d: _Draw) -> Entry:
+    data = {"waybill": d.number, "manifest": d.rows}
+    return d.dead_letter(json.dumps({"code": 200, "message": "OK", "data": data}).encode())
+
+
+def _bad_rows(d: _Draw) -> Entry:
+    history = d.rows[::-1]
+    history[1:1] = [dict(d.rows[2], timestamp="0000-00-00T00:00:00.000+0000")]
+    history[4:4] = [without(d.rows[4], "tracking_code")]
+    return d.delivery(history, bad_rows=2)
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=any_scenario(_waybill), scenarios={
+    "delivered": _to_the_end,
+    "in_transit": _to_the_end,
+    "failed_then_delivered": _to_the_end,
+    "returned": _to_the_end,
+    "cancelled": _to_the_end,
+    "not_found": lambda d: d.not_found(_body(d.number, None, None)),
+    "duplicates": _duplicates,
+    "out_of_order": _out_of_order,
+    "oldest_first": lambda d: d.delivery(d.rows),
+    "cross_zone": _to_the_end,
+    "personal_data": _personal_data,
+    "numbers_as_strings": _numbers_as_strings,
+    "message_as_text": _message_as_text,
+    "malformed_json": lambda d: d.malformed(d.body()),
+    "foreign_body": _foreign_body,
+    "bad_rows": _bad_rows,
+    "flaky": _to_the_end,
+})
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build
