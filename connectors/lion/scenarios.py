@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import repeat_scan, swap, with_bad_rows
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
 
 __all__ = ["CITIES", "SCENARIOS", "City", "build_catalog"]
 
@@ -59,27 +60,6 @@ _RECEIVERS = ["BUDI SANTOSO", "SITI AMINAH", "AGUS PRASETYO", "DEWI LESTARI", "R
 _SENDERS = ["TOKO BERKAH JAYA", "CV SINAR MAS ABADI", "RINA KARTIKA", "UD SUMBER REJEKI"]
 _COURIERS = ["ANDI SAPUTRA", "EKO PURNOMO", "FAJAR NUGROHO", "MADE ARSANA"]
 
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered",
-    "in_transit",
-    "failed_then_delivered",
-    "returned",
-    "cancelled",
-    "lost",
-    "handover_to_pos",
-    "not_found",
-    "duplicates",
-    "out_of_order",
-    "oldest_first",
-    "cross_zone",
-    "personal_data",
-    "numbers_as_strings",
-    "malformed_json",
-    "foreign_body",
-    "bad_rows",
-    "flaky",
-)
 _FINAL = {"delivered": "delivered", "failed_then_delivered": "delivered", "returned": "returned",
           "in_transit": "in_transit", "cancelled": "cancelled", "lost": "lost",
           "handover_to_pos": "handed_over"}
@@ -157,84 +137,106 @@ def _stt(number: Any, origin: City, destination: City, receiver: str, last: str,
     }
 
 
-def _entry(scenario: str, number: str, start: datetime, rng: random.Random) -> Entry:
-    origin = CITIES[rng.choice(_WEST)]
-    destination = CITIES[rng.choice(_EAST if scenario == "cross_zone" else _WEST)]
-    while destination.code == origin.code:
-        destination = CITIES[rng.choice(_WEST)]
-    receiver = rng.choice(_RECEIVERS)
-    ending = scenario if scenario in _FINAL else "delivered"
-    rows = _journey(start, origin, destination, receiver, rng, ending)
-    stt = _stt(number, origin, destination, receiver, rows[-1]["desc"], rng)
-    if scenario in _FINAL or scenario in ("flaky", "cross_zone"):
-        return Entry(PARTNER, number, scenario, _body(stt, rows[::-1]), "shipment", len(rows),
-                     _FINAL[ending], fail_first=1 if scenario == "flaky" else 0,
-                     extra={"destination": destination.code})
-    if scenario == "not_found":
-        return Entry(PARTNER, number, scenario, _body(None, None), "not_found")
-    if scenario == "duplicates":
-        twin = dict(rows[2])  # the same scan again, same time, other case and spacing
-        twin["desc"] = twin["desc"].lower().replace(" ", "  ")
-        rows.insert(3, twin)
-        return Entry(PARTNER, number, scenario, _body(stt, rows[::-1]), "shipment",
-                     len(rows) - 1, "delivered")
-    if scenario == "out_of_order":
-        # The transit hub's scan carries a time before the origin's departure scan.
-        rows[3]["date"], rows[4]["date"] = rows[4]["date"], rows[3]["date"]
-        return Entry(PARTNER, number, scenario, _body(stt, rows[::-1]), "shipment", len(rows),
-                     "delivered")
-    if scenario == "oldest_first":
-        return Entry(PARTNER, number, scenario, _body(stt, rows), "shipment", len(rows),
-                     "delivered")
-    if scenario == "personal_data":
-        courier = rng.choice(_COURIERS)
-        phone = f"08{rng.randint(11, 59)}{rng.randint(10**7, 10**8 - 1)}"
-        rows[-2]["desc"] = (f"PAKET SEDANG DIANTAR KE ALAMAT PENERIMA (DELIVERY) KURIR: {courier} "
-                            f"{phone}, {destination.name}")
-        return Entry(PARTNER, number, scenario, _body(stt, rows[::-1]), "shipment", len(rows),
-                     "delivered", extra={"receiver": receiver, "courier": courier, "phone": phone})
-    if scenario == "numbers_as_strings":
-        eleven = str(rng.randint(10**10, 10**11 - 1))  # the older 11-digit STT, sent as a number
-        stt = _stt(int(eleven), origin, destination, receiver, rows[-1]["desc"], rng)
-        stt["gross_weight"], stt["pieces"] = str(stt["gross_weight"]), str(stt["pieces"])
-        return Entry(PARTNER, eleven, scenario, _body(stt, rows[::-1]), "shipment", len(rows),
-                     "delivered")
-    if scenario == "malformed_json":
-        body = _body(stt, rows[::-1])
-        return Entry(PARTNER, number, scenario, body[: len(body) // 2], "dead_letter", bad_rows=1)
-    if scenario == "foreign_body":
-        foreign = {"success": True, "data": {"stt_number": number, "tracking": rows}}
-        return Entry(PARTNER, number, scenario, json.dumps(foreign).encode(), "dead_letter",
-                     bad_rows=1)
-    if scenario == "bad_rows":
-        history = rows[::-1]
-        history[1:1] = [dict(history[1], date="31-02-2025 25:61")]
-        history[4:4] = [{"date": history[4]["date"], "location": history[4]["location"]}]
-        return Entry(PARTNER, number, scenario, _body(stt, history), "shipment", len(rows),
-                     "delivered", bad_rows=2)
-    raise ValueError(f"unknown scenario {scenario!r}")
-
-
 def _number(rng: random.Random) -> str:
     return f"{rng.randint(11, 99)}LP{rng.randint(0, 10**13 - 1):013d}"
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh STT numbers drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            number = _number(rng)
-            while number in seen:
-                number = _number(rng)
-            seen.add(number)
-            entry = _entry(scenario, number, start, rng)
-            seen.add(entry.tracking_number)
-            entries.append(entry)
-    return entries
+@dataclass
+class _Draw(Draw):
+    """Every Lion scenario starts from a parcel's whole journey between two cities (to the
+    east for ``cross_zone``), its history and its STT."""
+
+    origin: City = field(init=False)
+    destination: City = field(init=False)
+    receiver: str = field(init=False)
+    rows: list[dict[str, Any]] = field(init=False)  # oldest first
+    stt: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        origin, destination = self.route(_WEST, _EAST)
+        self.origin, self.destination = CITIES[origin], CITIES[destination]
+        self.receiver = self.rng.choice(_RECEIVERS)
+        ending = self.scenario if self.scenario in _FINAL else "delivered"
+        self.rows = _journey(self.start, self.origin, self.destination, self.receiver,
+                             self.rng, ending)
+        self.stt = self.new_stt(self.number)
+
+    def new_stt(self, number: Any) -> dict[str, Any]:
+        return _stt(number, self.origin, self.destination, self.receiver, self.rows[-1]["desc"],
+                    self.rng)
+
+    def delivery(self, history: list[dict[str, Any]] | None = None, *, bad_rows: int = 0,
+                 extra: dict[str, Any] | None = None) -> Entry:
+        """The journey delivered, one event a scan, answered with ``history`` (by default
+        newest first)."""
+        body = _body(self.stt, self.rows[::-1] if history is None else history)
+        return self.shipment(body, len(self.rows), "delivered", bad_rows=bad_rows, extra=extra)
+
+
+def _to_the_end(d: _Draw) -> Entry:
+    final = _FINAL.get(d.scenario, "delivered")
+    return d.shipment(_body(d.stt, d.rows[::-1]), len(d.rows), final,
+                      extra={"destination": d.destination.code})
+
+
+def _duplicates(d: _Draw) -> Entry:
+    distinct = len(d.rows)
+    repeat_scan(d.rows, 2, "desc", lambda desc: desc.lower().replace(" ", "  "))
+    return d.shipment(_body(d.stt, d.rows[::-1]), distinct, "delivered")
+
+
+def _out_of_order(d: _Draw) -> Entry:
+    # The transit hub's scan carries a time before the origin's departure scan.
+    swap(d.rows, 3, 4, "date")
+    return d.delivery()
+
+
+def _personal_data(d: _Draw) -> Entry:
+    courier = d.rng.choice(_COURIERS)
+    phone = f"08{d.rng.randint(11, 59)}{d.rng.randint(10**7, 10**8 - 1)}"
+    d.rows[-2]["desc"] = (f"PAKET SEDANG DIANTAR KE ALAMAT PENERIMA (DELIVERY) KURIR: {courier} "
+                          f"{phone}, {d.destination.name}")
+    return d.delivery(extra={"receiver": d.receiver, "courier": courier, "phone": phone})
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    eleven = str(d.rng.randint(10**10, 10**11 - 1))  # the older 11-digit STT, sent as a number
+    stt = d.new_stt(int(eleven))
+    stt["gross_weight"], stt["pieces"] = str(stt["gross_weight"]), str(stt["pieces"])
+    return d.shipment(_body(stt, d.rows[::-1]), len(d.rows), "delivered", tracking_number=eleven)
+
+
+def _foreign_body(d: _Draw) -> Entry:
+    foreign = {"success": True, "data": {"stt_number": d.number, "tracking": d.rows}}
+    return d.dead_letter(json.dumps(foreign).encode())
+
+
+def _bad_rows(d: _Draw) -> Entry:
+    history = with_bad_rows(d.rows[::-1], misdated=(1, "date", "31-02-2025 25:61"),
+                            incomplete=(3, "desc"))
+    return d.delivery(history, bad_rows=2)
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=any_scenario(_number), scenarios={
+    "delivered": _to_the_end,
+    "in_transit": _to_the_end,
+    "failed_then_delivered": _to_the_end,
+    "returned": _to_the_end,
+    "cancelled": _to_the_end,
+    "lost": _to_the_end,
+    "handover_to_pos": _to_the_end,
+    "not_found": lambda d: d.not_found(_body(None, None)),
+    "duplicates": _duplicates,
+    "out_of_order": _out_of_order,
+    "oldest_first": lambda d: d.delivery(d.rows),
+    "cross_zone": _to_the_end,
+    "personal_data": _personal_data,
+    "numbers_as_strings": _numbers_as_strings,
+    "malformed_json": lambda d: d.malformed(_body(d.stt, d.rows[::-1])),
+    "foreign_body": _foreign_body,
+    "bad_rows": _bad_rows,
+    "flaky": _to_the_end,
+})
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build
