@@ -1,18 +1,26 @@
 """The push ingest endpoint: member couriers POST their webhooks here.
 
 ``POST /v1/webhooks/{partner}`` — authenticated per partner, either by signature
-(``X-Lintas-Timestamp`` + ``X-Lintas-Signature``, see :mod:`lintas.connectors.signing`, within a
-replay window) or by the partner's own token (``Authorization: Bearer <api key>``);
-validated with the partner's parser; produced byte for byte to ``lintas.raw.<partner>``;
-answered ``202`` only after the broker acknowledged. A re-delivered webhook produces the
-same RawRecord id and the same events, so it changes nothing downstream.
+(``X-Lintas-Timestamp`` + ``X-Lintas-Signature``, see :mod:`lintas.connectors.signing`,
+within a replay window) or by the partner's own token (``Authorization: Bearer <api
+key>``); validated with the partner's parser; produced byte for byte to
+``lintas.raw.<partner>``; answered ``202`` only after the broker acknowledged. A
+re-delivered webhook produces the same RawRecord id and the same events, so it changes
+nothing downstream; the very same signed request sent again inside the window is answered
+``200`` as a duplicate and not produced again.
 
+Whatever the body, the answer is clean: ``413`` as soon as a body (streamed or not) passes
+:data:`MAX_BODY_BYTES`, ``400`` with the reason for anything the parser cannot read, never
+``500`` for input; ``503`` (retryable, ``Retry-After``) when the broker does not
+acknowledge. Parsing runs off the event loop, so one large body stalls no other partner.
 Every refusal says why, as ``{"error": "..."}``, and never echoes a secret.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from lintas.connectors.model import ParseResult
 from lintas.connectors.registry import PARTNERS
 from lintas.connectors.runtime.producer import RawProducer, raw_record
 from lintas.connectors.signing import (
@@ -34,13 +43,75 @@ from lintas.connectors.signing import (
 from lintas.core.errors import BrokerError, PayloadError
 from lintas.core.settings import PartnerCredentials
 
-__all__ = ["MAX_BODY_BYTES", "create_ingest_app"]
+__all__ = ["MAX_BODY_BYTES", "ReplayGuard", "create_ingest_app"]
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
+class _TooLarge(Exception):
+    pass
+
+
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, read chunk by chunk; :class:`_TooLarge` as soon as it passes ``limit``."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class ReplayGuard:
+    """Signatures seen inside the replay window, with the record each one produced.
+
+    A signature is taken when its request starts and kept only once the broker
+    acknowledged its record; a request that failed leaves nothing behind, so the partner's
+    retry goes through. Kept per ingest process.
+    """
+
+    def __init__(self, window: float = REPLAY_WINDOW_SECONDS,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.window = window
+        self._clock = clock
+        self._lock = threading.Lock()
+        #: signature -> (forget after, record id or None while in flight)
+        self._seen: dict[str, tuple[float, str | None]] = {}
+
+    def claim(self, signature: str) -> tuple[bool, str | None]:
+        """(whether this request is the first with ``signature``, the record id an earlier
+        one produced)."""
+        now = self._clock()
+        with self._lock:
+            if len(self._seen) > 10_000:
+                self._seen = {s: v for s, v in self._seen.items() if v[0] > now}
+            seen = self._seen.get(signature)
+            if seen is not None and seen[0] > now:
+                return False, seen[1]
+            self._seen[signature] = (now + 2 * self.window, None)
+            return True, None
+
+    def done(self, signature: str, record_id: str) -> None:
+        with self._lock:
+            self._seen[signature] = (self._clock() + 2 * self.window, record_id)
+
+    def release(self, signature: str) -> None:
+        """Forget ``signature`` if its request produced nothing, so a retry goes through."""
+        with self._lock:
+            seen = self._seen.get(signature)
+            if seen is not None and seen[1] is None:
+                del self._seen[signature]
 
 
 def _authenticate(request: Request, body: bytes, creds: PartnerCredentials, partner: str,
@@ -64,10 +135,23 @@ def _authenticate(request: Request, body: bytes, creds: PartnerCredentials, part
     if scheme.lower() == "bearer" and token:
         if creds.api_key is None:
             return f"{partner} has no token configured"
-        if not hmac.compare_digest(token.encode(), creds.api_key.get_secret_value().encode()):
+        expected = creds.api_key.get_secret_value().encode()
+        if not hmac.compare_digest(token.encode("utf-8", "replace"), expected):
             return f"the token is not {partner}'s"
         return None
     return f"missing {SIGNATURE_HEADER} (with {TIMESTAMP_HEADER}) or Authorization: Bearer"
+
+
+def _parse(partner_id: str, body: bytes) -> ParseResult:
+    """The partner's parse of ``body``; :class:`PayloadError` for anything unreadable."""
+    try:
+        return PARTNERS[partner_id].parse(body)
+    except PayloadError:
+        raise
+    except Exception as exc:  # a parser bug: the body is refused, the bug is logged
+        log.exception("%s: the parser failed on a webhook body", partner_id)
+        raise PayloadError(f"{partner_id}: the body could not be read "
+                           f"({type(exc).__name__})") from exc
 
 
 def create_ingest_app(
@@ -75,47 +159,67 @@ def create_ingest_app(
     producer: RawProducer,
     *,
     clock: Callable[[], float] = time.time,
+    replay: ReplayGuard | None = None,
 ) -> Starlette:
     """The ingest app; ``credentials(partner_id)`` gives each partner's secrets."""
+    replay = replay or ReplayGuard(clock=clock)
 
-    async def receive(request: Request) -> Response:
-        partner_id = request.path_params["partner"]
-        partner = PARTNERS.get(partner_id)
-        if partner is None or partner.mode == "pull":
-            return _error(404, f"no push endpoint for partner {partner_id!r}")
-        length = int(request.headers.get("content-length") or 0)
-        if length > MAX_BODY_BYTES:
-            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
-        refusal = _authenticate(request, body, credentials(partner_id), partner_id, clock())
-        if refusal:
-            return _error(401, refusal)
+    async def produce(request: Request, partner_id: str, body: bytes,
+                      signature: str | None) -> Response:
         try:
-            result = partner.parse(body)
+            result = await run_in_threadpool(_parse, partner_id, body)
         except PayloadError as exc:
             return _error(400, str(exc))
         problems = [p.message for p in result.problems]
         if not result.events:
             return _error(400, f"{partner_id}: the body holds no event", problems=problems)
         numbers = sorted({e.tracking_number for e in result.events})
-        key = f"{partner_id}:{numbers[0]}"
         record = raw_record(
             partner=partner_id, kind="webhook", connector="ingest",
             source=request.url.path, payload=body, request_key=numbers[0],
             content_type=request.headers.get("content-type", "application/json"),
         )
         try:
-            await run_in_threadpool(producer.send_and_wait, record, key)
+            await run_in_threadpool(producer.send_and_wait, record, f"{partner_id}:{numbers[0]}")
         except BrokerError:
             return JSONResponse({"error": "the broker is unavailable; send again later"},
                                 status_code=503, headers={"Retry-After": "5"})
+        if signature is not None:
+            replay.done(signature, record["record_id"])
         return JSONResponse(
             {"accepted": True, "record_id": record["record_id"], "events": len(result.events),
              "tracking_numbers": numbers, "problems": problems},
             status_code=202,
         )
+
+    async def receive(request: Request) -> Response:
+        partner_id = request.path_params["partner"]
+        partner = PARTNERS.get(partner_id)
+        if partner is None or partner.mode == "pull":
+            return _error(404, f"no push endpoint for partner {partner_id!r}")
+        try:
+            body = await _read_body(request, MAX_BODY_BYTES)
+        except _TooLarge:
+            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        refusal = _authenticate(request, body, credentials(partner_id), partner_id, clock())
+        if refusal:
+            return _error(401, refusal)
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if signature is not None:
+            first, record_id = replay.claim(signature)
+            if not first:
+                if record_id is None:
+                    return JSONResponse({"error": "the same request is being processed; "
+                                                  "send again later"},
+                                        status_code=409, headers={"Retry-After": "1"})
+                return JSONResponse({"accepted": True, "duplicate": True,
+                                     "record_id": record_id}, status_code=200)
+        try:
+            response = await produce(request, partner_id, body, signature)
+        finally:
+            if signature is not None:
+                replay.release(signature)
+        return response
 
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -82,10 +82,10 @@ def _pulled(partner_id: str, name: str) -> Partner:
 
     from lintas.connectors.network_drop import COLUMNS, network_parser
 
-    package = import_module(f"connectors.{partner_id}")
+    package = import_module(f"lintas.connectors.{partner_id}")
     client = partial(PartnerClient, import_module(f"lintas.connectors.{partner_id}.client").API)
-    create_app = import_module(f"connectors.{partner_id}.sandbox").create_app
-    catalog = import_module(f"connectors.{partner_id}.scenarios").build_catalog
+    create_app = import_module(f"lintas.connectors.{partner_id}.sandbox").create_app
+    catalog = import_module(f"lintas.connectors.{partner_id}.scenarios").build_catalog
     return Partner(
         partner_id, name, "pull", package.parse_tracking, package.STATUSES,
         client=client, catalog=catalog,

@@ -36,5 +36,7 @@ def signature_headers(secret: str, timestamp: int, body: bytes) -> dict[str, str
 
 
 def verify(secret: str, timestamp: int, body: bytes, signature: str) -> bool:
-    """Whether ``signature`` is the right one (compared in constant time)."""
-    return hmac.compare_digest(sign(secret, timestamp, body), signature.strip())
+    """Whether ``signature`` is the right one (compared in constant time, as bytes: a header
+    may carry any byte)."""
+    given = signature.strip().encode("utf-8", "replace")
+    return hmac.compare_digest(sign(secret, timestamp, body).encode(), given)

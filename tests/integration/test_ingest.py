@@ -4,6 +4,7 @@ topic; forged, stale, other-partner and unsigned requests refused with a clear r
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -63,9 +64,24 @@ def test_signed_webhook_is_accepted_after_the_broker_acknowledged(ingest, kafka_
     record = codec("RawRecord").decode(on_topic[0].value)
     assert record["payload"] == body and record["kind"] == "webhook"
     assert on_topic[0].key.decode() == f"ninja:{answer['tracking_numbers'][0]}"
-    # A re-delivered webhook is the same record: same id, so the same events downstream.
-    again = ingest.post("/v1/webhooks/ninja", content=body, headers=_signed("ninja-secret-1", body))
+    # A re-delivered webhook (signed again) is the same record: same id, same events.
+    again = ingest.post("/v1/webhooks/ninja", content=body,
+                        headers=_signed("ninja-secret-1", body, int(time.time()) + 1))
     assert again.status_code == 202 and again.json()["record_id"] == answer["record_id"]
+
+
+def test_the_same_signed_request_again_is_a_duplicate_not_a_second_record(ingest,
+                                                                          kafka_bootstrap):
+    body = _webhook()
+    headers = _signed("ninja-secret-1", body, int(time.time()) - 7)
+    first = ingest.post("/v1/webhooks/ninja", content=body, headers=headers)
+    assert first.status_code == 202, first.text
+    before = len(read_all(kafka_bootstrap, raw_topic("ninja")))
+    replayed = ingest.post("/v1/webhooks/ninja", content=body, headers=headers)
+    assert replayed.status_code == 200
+    assert replayed.json() == {"accepted": True, "duplicate": True,
+                               "record_id": first.json()["record_id"]}
+    assert len(read_all(kafka_bootstrap, raw_topic("ninja"))) == before
 
 
 def test_token_of_the_partner_is_accepted(ingest):
@@ -128,3 +144,27 @@ def test_bad_body_and_unknown_partner_say_why(ingest):
     assert response.status_code == 404 and "no push endpoint" in response.json()["error"]
     response = ingest.post("/v1/webhooks/nobody", content=body)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("mutation", "reason"), [
+    (lambda body: b"[" * 5000 + b"]" * 5000, "nested too deeply"),
+    (lambda body: body.replace(b'"tracking_id"', b'"x": ' + b"7" * 5000 + b', "tracking_id"'),
+     "thousands of digits"),
+    (lambda body: re.sub(rb'"timestamp": "[^"]+"', b'"timestamp": "0001-01-01T00:00:00+0800"',
+                         body), "holds no event"),
+])
+def test_signed_but_malformed_bodies_get_400_with_the_reason(ingest, mutation, reason):
+    body = mutation(json.dumps(json.loads(_webhook()), indent=1).encode())
+    response = ingest.post("/v1/webhooks/ninja", content=body,
+                           headers=_signed("ninja-secret-1", body))
+    assert response.status_code == 400, response.text
+    assert reason in response.text
+
+
+def test_a_signature_with_any_byte_is_refused_not_a_server_error(ingest):
+    body = _webhook()
+    headers = {TIMESTAMP_HEADER: str(int(time.time())),
+               SIGNATURE_HEADER: "v1=\u00ff\u00e9".encode("latin-1")}
+    response = ingest.post("/v1/webhooks/ninja", content=body, headers=headers)
+    assert response.status_code == 401
+    assert "does not match" in response.json()["error"]

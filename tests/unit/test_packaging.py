@@ -84,5 +84,5 @@ def test_the_wheel_installs_one_import_root(tmp_path: Path) -> None:
 def test_a_folder_name_cannot_load_a_second_copy() -> None:
     import importlib
 
-    with pytest.raises(ImportError, match="import lintas.connectors, not connectors"):
+    with pytest.raises(ImportError, match=r"import lintas\.connectors, not connectors"):
         importlib.import_module("connectors.registry")
