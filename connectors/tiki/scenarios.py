@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import repeat_scan, swap, with_bad_rows
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry
 
 __all__ = ["BRANCHES", "SCENARIOS", "Branch", "build_catalog"]
 
@@ -50,25 +51,6 @@ _SENDERS = ["RINA KARTIKA", "HENDRA WIJAYA", "YULIA PERMATASARI", "BAMBANG SUTRI
 _COURIERS = ["ANDI SAPUTRA", "EKO PURNOMO", "FAJAR NUGROHO", "MADE ARSANA"]
 _RELATIONS = ["ISTRI", "SUAMI", "ANAK", "SATPAM", "YBS"]
 
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered",
-    "in_transit",
-    "failed_then_delivered",
-    "returned",
-    "cancelled",
-    "not_found",
-    "duplicates",
-    "out_of_order",
-    "newest_first",
-    "cross_zone",
-    "personal_data",
-    "numbers_as_strings",
-    "malformed_json",
-    "foreign_body",
-    "bad_rows",
-    "flaky",
-)
 _FINAL = {"delivered": "delivered", "failed_then_delivered": "delivered", "returned": "returned",
           "in_transit": "in_transit", "cancelled": "cancelled"}
 
@@ -123,86 +105,94 @@ def _body(number: Any, history: list[dict[str, Any]] | None, status: Any = 200) 
                        "response": [{"cnno": number, "history": history}]}).encode()
 
 
-def _entry(scenario: str, number: str, start: datetime, rng: random.Random) -> Entry:
-    origin = BRANCHES[rng.choice(_WEST)]
-    destination = BRANCHES[rng.choice(_EAST if scenario == "cross_zone" else _WEST)]
-    while destination == origin:
-        destination = BRANCHES[rng.choice(_WEST)]
-    ending = scenario if scenario in _FINAL else "delivered"
-    rows = _journey(start, origin, destination, rng, ending)
-    if scenario in _FINAL or scenario in ("flaky", "cross_zone"):
-        return Entry(PARTNER, number, scenario, _body(number, rows), "shipment", len(rows),
-                     _FINAL[ending], fail_first=1 if scenario == "flaky" else 0,
-                     extra={"destination": destination.city})
-    if scenario == "not_found":
-        return Entry(PARTNER, number, scenario, _body(number, None), "not_found")
-    if scenario == "duplicates":
-        twin = dict(rows[2])  # the same scan again, same time, other case and spacing
-        twin["status"] = "  " + twin["status"].lower().replace(" ", "  ")
-        rows.insert(3, twin)
-        return Entry(PARTNER, number, scenario, _body(number, rows), "shipment", len(rows) - 1,
-                     "delivered")
-    if scenario == "out_of_order":
-        # The hub's arrival scan carries a time before the origin's departure scan.
-        rows[1]["entry_date"], rows[2]["entry_date"] = rows[2]["entry_date"], rows[1]["entry_date"]
-        return Entry(PARTNER, number, scenario, _body(number, rows), "shipment", len(rows),
-                     "delivered")
-    if scenario == "newest_first":
-        return Entry(PARTNER, number, scenario, _body(number, rows[::-1]), "shipment", len(rows),
-                     "delivered")
-    if scenario == "personal_data":
-        courier, relation = rng.choice(_COURIERS), rng.choice(_RELATIONS)
-        courier_phone, phone = (
-            f"08{rng.randint(11, 59)}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-            for _ in range(2)
-        )
-        rows[-2]["noted"] = f"KURIR: {courier} ({courier_phone})"
-        receiver = rows[-1]["status"].split(": ")[1]
-        rows[-1]["status"] = f"SUCCESS / [M] RECEIVED BY: {receiver} ({relation})"
-        rows[-1]["noted"] = f"PENERIMA: {receiver} {phone}"
-        return Entry(PARTNER, number, scenario, _body(number, rows), "shipment", len(rows),
-                     "delivered", extra={"receiver": receiver, "courier": courier,
-                                         "phones": [courier_phone, phone]})
-    if scenario == "numbers_as_strings":
-        return Entry(PARTNER, number, scenario, _body(int(number), rows, status="200"), "shipment",
-                     len(rows), "delivered")
-    if scenario == "malformed_json":
-        body = _body(number, rows)
-        return Entry(PARTNER, number, scenario, body[: len(body) // 2], "dead_letter", bad_rows=1)
-    if scenario == "foreign_body":
-        foreign = {"rajaongkir": {"status": {"code": 200, "description": "OK"},
-                                  "result": {"waybill": number, "manifest": rows}}}
-        return Entry(PARTNER, number, scenario, json.dumps(foreign).encode(), "dead_letter",
-                     bad_rows=1)
-    if scenario == "bad_rows":
-        history = list(rows)
-        history[1:1] = [dict(rows[1], entry_date="0000-00-00 00:00:00")]
-        history[4:4] = [{k: v for k, v in history[4].items() if k != "status"}]
-        return Entry(PARTNER, number, scenario, _body(number, history), "shipment", len(rows),
-                     "delivered", bad_rows=2)
-    raise ValueError(f"unknown scenario {scenario!r}")
-
-
-def _number(rng: random.Random, scenario: str) -> str:
+def _number(rng: random.Random, scenario: str, _start: datetime) -> str:
     if scenario != "numbers_as_strings" and rng.random() < 0.25:
         return f"TKP{rng.randint(0, 10**10 - 1):010d}"
     return str(rng.randint(10**11, 10**12 - 1))  # no leading zero: survives being a JSON number
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh connote numbers drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            number = _number(rng, scenario)
-            while number in seen:
-                number = _number(rng, scenario)
-            seen.add(number)
-            entries.append(_entry(scenario, number, start, rng))
-    return entries
+@dataclass
+class _Draw(Draw):
+    """Every TIKI scenario starts from a parcel's whole journey between two branches (to
+    the east for ``cross_zone``)."""
+
+    origin: Branch = field(init=False)
+    destination: Branch = field(init=False)
+    rows: list[dict[str, Any]] = field(init=False)  # oldest first
+
+    def __post_init__(self) -> None:
+        origin, destination = self.route(_WEST, _EAST)
+        self.origin, self.destination = BRANCHES[origin], BRANCHES[destination]
+        ending = self.scenario if self.scenario in _FINAL else "delivered"
+        self.rows = _journey(self.start, self.origin, self.destination, self.rng, ending)
+
+    def delivery(self, history: list[dict[str, Any]] | None = None, *, duplicates: int = 0,
+                 bad_rows: int = 0, extra: dict[str, Any] | None = None) -> Entry:
+        """The journey delivered, one event a scan, answered with ``history``."""
+        body = _body(self.number, self.rows if history is None else history)
+        return self.shipment(body, len(self.rows) - duplicates, "delivered", bad_rows=bad_rows,
+                             extra=extra)
+
+
+def _to_the_end(d: _Draw) -> Entry:
+    final = _FINAL.get(d.scenario, "delivered")
+    return d.shipment(_body(d.number, d.rows), len(d.rows), final,
+                      extra={"destination": d.destination.city})
+
+
+def _duplicates(d: _Draw) -> Entry:
+    repeat_scan(d.rows, 2, "status", lambda status: "  " + status.lower().replace(" ", "  "))
+    return d.delivery(duplicates=1)
+
+
+def _out_of_order(d: _Draw) -> Entry:
+    # The hub's arrival scan carries a time before the origin's departure scan.
+    swap(d.rows, 1, 2, "entry_date")
+    return d.delivery()
+
+
+def _personal_data(d: _Draw) -> Entry:
+    courier, relation = d.rng.choice(_COURIERS), d.rng.choice(_RELATIONS)
+    courier_phone, phone = (d.phone(f"08{d.rng.randint(11, 59)}") for _ in range(2))
+    d.rows[-2]["noted"] = f"KURIR: {courier} ({courier_phone})"
+    receiver = d.rows[-1]["status"].split(": ")[1]
+    d.rows[-1]["status"] = f"SUCCESS / [M] RECEIVED BY: {receiver} ({relation})"
+    d.rows[-1]["noted"] = f"PENERIMA: {receiver} {phone}"
+    return d.delivery(extra={"receiver": receiver, "courier": courier,
+                             "phones": [courier_phone, phone]})
+
+
+def _foreign_body(d: _Draw) -> Entry:
+    foreign = {"rajaongkir": {"status": {"code": 200, "description": "OK"},
+                              "result": {"waybill": d.number, "manifest": d.rows}}}
+    return d.dead_letter(json.dumps(foreign).encode())
+
+
+def _bad_rows(d: _Draw) -> Entry:
+    history = with_bad_rows(d.rows, misdated=(1, "entry_date", "0000-00-00 00:00:00"),
+                            incomplete=(3, "status"))
+    return d.delivery(history, bad_rows=2)
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=_number, scenarios={
+    "delivered": _to_the_end,
+    "in_transit": _to_the_end,
+    "failed_then_delivered": _to_the_end,
+    "returned": _to_the_end,
+    "cancelled": _to_the_end,
+    "not_found": lambda d: d.not_found(_body(d.number, None)),
+    "duplicates": _duplicates,
+    "out_of_order": _out_of_order,
+    "newest_first": lambda d: d.delivery(d.rows[::-1]),
+    "cross_zone": _to_the_end,
+    "personal_data": _personal_data,
+    "numbers_as_strings": lambda d: d.shipment(_body(int(d.number), d.rows, status="200"),
+                                               len(d.rows), "delivered"),
+    "malformed_json": lambda d: d.malformed(_body(d.number, d.rows)),
+    "foreign_body": _foreign_body,
+    "bad_rows": _bad_rows,
+    "flaky": _to_the_end,
+})
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build
