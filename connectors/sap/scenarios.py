@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import repeat_scan, swap, with_bad_rows
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
 
 __all__ = ["BRANCHES", "SCENARIOS", "Branch", "build_catalog"]
 
@@ -55,25 +56,6 @@ _RECEIVERS = ["BUDI SANTOSO", "SITI AMINAH", "AGUS PRASETYO", "DEWI LESTARI", "R
 _COURIERS = ["ANDI SAPUTRA", "EKO PURNOMO", "FAJAR NUGROHO", "MADE ARSANA"]
 _RELATIONS = ["YBS", "ISTRI", "SUAMI", "SATPAM", "ANAK"]
 
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered",
-    "in_transit",
-    "failed_then_delivered",
-    "returned",
-    "cancelled",
-    "not_found",
-    "duplicates",
-    "out_of_order",
-    "newest_first",
-    "cross_zone",
-    "personal_data",
-    "numbers_as_strings",
-    "malformed_json",
-    "foreign_body",
-    "bad_rows",
-    "flaky",
-)
 _FINAL = {"delivered": "delivered", "failed_then_delivered": "delivered", "returned": "returned",
           "in_transit": "in_transit", "cancelled": "cancelled"}
 
@@ -135,79 +117,95 @@ def _body(rows: list[dict[str, Any]]) -> bytes:
     return json.dumps(rows).encode()
 
 
-def _entry(scenario: str, awb: str, start: datetime, rng: random.Random) -> Entry:
-    origin = BRANCHES[rng.choice(_WEST)]
-    destination = BRANCHES[rng.choice(_EAST if scenario == "cross_zone" else _WEST)]
-    while destination == origin:
-        destination = BRANCHES[rng.choice(_WEST)]
-    ending = scenario if scenario in _FINAL else "delivered"
-    rows = _journey(awb, start, origin, destination, rng, ending)
-    if scenario in _FINAL or scenario in ("flaky", "cross_zone"):
-        return Entry(PARTNER, awb, scenario, _body(rows), "shipment", len(rows), _FINAL[ending],
-                     fail_first=1 if scenario == "flaky" else 0,
-                     extra={"destination": destination.code})
-    if scenario == "not_found":
-        return Entry(PARTNER, awb, scenario, _body([]), "not_found")
-    if scenario == "duplicates":
-        twin = dict(rows[3])  # the same scan again, same time, other case and spacing
-        twin["description"] = twin["description"].lower().replace(" ", "  ")
-        rows.insert(4, twin)
-        return Entry(PARTNER, awb, scenario, _body(rows), "shipment", len(rows) - 1, "delivered")
-    if scenario == "out_of_order":
-        # The origin stamped its manifest after the pickup scan's time.
-        rows[1]["create_date"], rows[2]["create_date"] = (rows[2]["create_date"],
-                                                          rows[1]["create_date"])
-        return Entry(PARTNER, awb, scenario, _body(rows), "shipment", len(rows), "delivered")
-    if scenario == "newest_first":
-        return Entry(PARTNER, awb, scenario, _body(rows[::-1]), "shipment", len(rows), "delivered")
-    if scenario == "personal_data":
-        courier = rng.choice(_COURIERS)
-        phones = [f"08{rng.randint(11, 59)}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-                  for _ in range(2)]
-        rows[-2]["description"] = (f"Paket sedang diantar kurir {courier} ({phones[0]}) "
-                                   f"{destination.label}")
-        receiver = rows[-1]["description"].split("oleh ")[1].split(" (")[0]
-        rows[-1]["description"] = (f"Diterima oleh {receiver} (YBS) {phones[1]} "
-                                   f"{destination.label}")
-        return Entry(PARTNER, awb, scenario, _body(rows), "shipment", len(rows), "delivered",
-                     extra={"receiver": receiver, "courier": courier, "phones": phones})
-    if scenario == "numbers_as_strings":
-        for row in rows:
-            row["awb_no"] = int(awb)
-        return Entry(PARTNER, awb, scenario, _body(rows), "shipment", len(rows), "delivered")
-    if scenario == "malformed_json":
-        body = _body(rows)
-        return Entry(PARTNER, awb, scenario, body[: len(body) // 2], "dead_letter", bad_rows=1)
-    if scenario == "foreign_body":
-        body = json.dumps({"status": "success", "data": {"awb": awb, "history": rows}}).encode()
-        return Entry(PARTNER, awb, scenario, body, "dead_letter", bad_rows=1)
-    if scenario == "bad_rows":
-        history = list(rows)
-        history[1:1] = [dict(rows[1], create_date="0000-00-00 00:00:00")]
-        history[4:4] = [{k: v for k, v in history[4].items() if k != "rowstate_name"}]
-        return Entry(PARTNER, awb, scenario, _body(history), "shipment", len(rows), "delivered",
-                     bad_rows=2)
-    raise ValueError(f"unknown scenario {scenario!r}")
-
-
 def _awb(rng: random.Random) -> str:
     return str(rng.randint(10**12, 10**13 - 1))  # no leading zero: survives being a JSON number
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh AWB numbers drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            awb = _awb(rng)
-            while awb in seen:
-                awb = _awb(rng)
-            seen.add(awb)
-            entries.append(_entry(scenario, awb, start, rng))
-    return entries
+@dataclass
+class _Draw(Draw):
+    """Every SAP scenario starts from a parcel's rows between two branches (to the east for
+    ``cross_zone``)."""
+
+    origin: Branch = field(init=False)
+    destination: Branch = field(init=False)
+    rows: list[dict[str, Any]] = field(init=False)  # oldest first
+
+    def __post_init__(self) -> None:
+        origin, destination = self.route(_WEST, _EAST)
+        self.origin, self.destination = BRANCHES[origin], BRANCHES[destination]
+        ending = self.scenario if self.scenario in _FINAL else "delivered"
+        self.rows = _journey(self.number, self.start, self.origin, self.destination, self.rng,
+                             ending)
+
+    def delivered(self, sent: list[dict[str, Any]], *, bad_rows: int = 0,
+                  extra: dict[str, Any] | None = None) -> Entry:
+        """The parcel delivered, one event a row of the journey, answered with ``sent``."""
+        return self.shipment(_body(sent), len(self.rows), "delivered", bad_rows=bad_rows,
+                             extra=extra)
+
+
+def _to_the_end(d: _Draw) -> Entry:
+    final = _FINAL.get(d.scenario, "delivered")
+    return d.shipment(_body(d.rows), len(d.rows), final, extra={"destination": d.destination.code})
+
+
+def _duplicates(d: _Draw) -> Entry:
+    sent = list(d.rows)
+    repeat_scan(sent, 3, "description", lambda text: text.lower().replace(" ", "  "))
+    return d.delivered(sent)
+
+
+def _out_of_order(d: _Draw) -> Entry:
+    # The origin stamped its manifest after the pickup scan's time.
+    swap(d.rows, 1, 2, "create_date")
+    return d.delivered(d.rows)
+
+
+def _personal_data(d: _Draw) -> Entry:
+    courier = d.rng.choice(_COURIERS)
+    phones = [d.phone(f"08{d.rng.randint(11, 59)}") for _ in range(2)]
+    label = d.destination.label
+    d.rows[-2]["description"] = f"Paket sedang diantar kurir {courier} ({phones[0]}) {label}"
+    receiver = d.rows[-1]["description"].split("oleh ")[1].split(" (")[0]
+    d.rows[-1]["description"] = f"Diterima oleh {receiver} (YBS) {phones[1]} {label}"
+    return d.delivered(d.rows, extra={"receiver": receiver, "courier": courier, "phones": phones})
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    for row in d.rows:
+        row["awb_no"] = int(d.number)
+    return d.delivered(d.rows)
+
+
+def _foreign_body(d: _Draw) -> Entry:
+    body = {"status": "success", "data": {"awb": d.number, "history": d.rows}}
+    return d.dead_letter(json.dumps(body).encode())
+
+
+def _bad_rows(d: _Draw) -> Entry:
+    sent = with_bad_rows(d.rows, misdated=(1, "create_date", "0000-00-00 00:00:00"),
+                         incomplete=(3, "rowstate_name"))
+    return d.delivered(sent, bad_rows=2)
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=any_scenario(_awb), scenarios={
+    "delivered": _to_the_end,
+    "in_transit": _to_the_end,
+    "failed_then_delivered": _to_the_end,
+    "returned": _to_the_end,
+    "cancelled": _to_the_end,
+    "not_found": lambda d: d.not_found(_body([])),
+    "duplicates": _duplicates,
+    "out_of_order": _out_of_order,
+    "newest_first": lambda d: d.delivered(d.rows[::-1]),
+    "cross_zone": _to_the_end,
+    "personal_data": _personal_data,
+    "numbers_as_strings": _numbers_as_strings,
+    "malformed_json": lambda d: d.malformed(_body(d.rows)),
+    "foreign_body": _foreign_body,
+    "bad_rows": _bad_rows,
+    "flaky": _to_the_end,
+})
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build
