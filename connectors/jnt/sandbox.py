@@ -9,75 +9,36 @@ and ``GET /sandbox/expectations``.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import secrets
-from typing import Any
-
-from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from lintas.connectors.jnt.scenarios import build_catalog
-from lintas.connectors.sandboxes import Catalog, feed_routes
+from lintas.connectors.sandboxes.api import JsonField, PullSandbox, TrackingApi, compact_json
+from lintas.connectors.sandboxes.auth import HttpBasic
 from lintas.connectors.sandboxes.scenario import Entry
-from lintas.core.settings import PartnerCredentials
 
 __all__ = ["create_app"]
 
-_NOT_FOUND = b'{"error_id": "404", "error_message": "Invalid AWB number"}'
+
+def _error(status: int, message: str) -> bytes:
+    return compact_json({"error_id": str(status), "error_message": message})
 
 
-def create_app(
-    entries: list[Entry] | None = None,
-    *,
-    credentials: PartnerCredentials | None = None,
-    seed: int = 1,
-    rounds: int = 1,
-) -> Starlette:
-    """The sandbox app over ``entries`` (or a catalog drawn from ``seed``), accepting the
-    username and API key in ``credentials`` as HTTP Basic."""
-    catalog = Catalog(entries if entries is not None else build_catalog(seed, rounds=rounds))
-    username = ((credentials.username if credentials else None) or "").encode()
-    key = credentials.api_key if credentials else None
-    api_key = (key.get_secret_value() if key else "").encode()
+async def _in_language_asked(entry: Entry, request: Request) -> bytes:
+    """The entry's body in the request's ``lang`` when the scenario wrote one, else its
+    recorded (Indonesian) body."""
+    bodies = entry.extra.get("bodies") or {}
+    return bytes(bodies.get(str((await request.json()).get("lang") or ""), entry.body))
 
-    def error(status: int, message: str) -> JSONResponse:
-        return JSONResponse({"error_id": str(status), "error_message": message},
-                            status_code=status)
 
-    def authorized(request: Request) -> bool:
-        scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "basic":
-            return False
-        try:
-            user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        return secrets.compare_digest(user.encode(), username) and secrets.compare_digest(
-            password.encode(), api_key
-        )
+API = TrackingApi(
+    "POST", "/jandt_track/track",
+    JsonField("awb", missing=_error(400, 'body must be {"awb": "..."}')),
+    feed="/jandt_track/track/changes",
+    auth=HttpBasic(user="username", password="api_key"),
+    not_found=b'{"error_id": "404", "error_message": "Invalid AWB number"}',
+    refused=_error(401, "Unauthorized"),
+    unavailable=_error(503, "Service Unavailable"),
+    answer=_in_language_asked,
+)
 
-    async def track(request: Request) -> Response:
-        if not authorized(request):
-            return error(401, "Unauthorized")
-        try:
-            body: Any = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or "awb" not in body:
-            return error(400, 'body must be {"awb": "..."}')
-        entry, flaky = catalog.lookup(str(body["awb"]).strip())
-        if entry is None:
-            return Response(_NOT_FOUND, media_type="application/json")
-        if flaky:
-            return error(503, "Service Unavailable")
-        bodies = entry.extra.get("bodies") or {}
-        return Response(bodies.get(str(body.get("lang") or ""), entry.body),
-                        media_type="application/json")
-
-    return Starlette(routes=[
-        Route("/jandt_track/track", track, methods=["POST"]),
-        *feed_routes("/jandt_track/track/changes", catalog, authorized),
-    ])
+create_app = PullSandbox(API, build_catalog)

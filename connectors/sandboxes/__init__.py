@@ -1,15 +1,20 @@
 """Running partner sandboxes: ASGI apps served by uvicorn on 127.0.0.1, in a thread.
 
-Each partner package has a ``sandbox`` module whose ``create_app(seed, ...)`` returns a
-Starlette app serving realistic payloads with the partner's quirks, and an
-``/sandbox/expectations`` document saying what a correct pipeline makes of them.
+Each pull partner package has a ``sandbox`` module whose ``create_app(seed, ...)`` returns
+a Starlette app serving realistic payloads with the partner's quirks, and an
+``/sandbox/expectations`` document saying what a correct pipeline makes of them; the app is
+the partner's :class:`~lintas.connectors.sandboxes.api.TrackingApi` description served by
+:func:`~lintas.connectors.sandboxes.api.tracking_app`. A push partner's ``sandbox`` module
+sends instead, through :class:`~lintas.connectors.sandboxes.webhooks.WebhookSender`.
 """
 
 from __future__ import annotations
 
+import inspect
 import socket
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -101,15 +106,20 @@ class Catalog:
         }
 
 
-def feed_routes(path: str, catalog: Catalog, authorized: Any) -> list[Any]:
-    """``GET <path>`` (the change feed, when ``authorized(request)``) and
-    ``GET /sandbox/expectations``."""
+def feed_routes(
+    path: str, catalog: Catalog, authorized: Callable[[Any], bool | Awaitable[bool]]
+) -> list[Any]:
+    """``GET <path>`` (the change feed, when ``authorized(request)``, a plain or an async
+    check) and ``GET /sandbox/expectations``."""
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
     async def changes(request: Request) -> Response:
-        if not authorized(request):
+        admitted = authorized(request)
+        if inspect.isawaitable(admitted):
+            admitted = await admitted
+        if not admitted:
             return JSONResponse({"error": "unauthorized"}, status_code=401)
         try:
             since = catalog.position(request.query_params.get("since"))
