@@ -16,34 +16,17 @@ webhook at all.
 
 from __future__ import annotations
 
-import json
 import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import shuffled, spoil_one
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
 
 __all__ = ["SCENARIOS", "build_catalog"]
 
 PARTNER = "idexpress"
-
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered",
-    "in_transit",
-    "failed_attempt",
-    "returned",
-    "cancelled",
-    "lost",
-    "duplicates",
-    "out_of_order",
-    "case_varies",
-    "personal_data",
-    "numbers_as_strings",
-    "malformed",
-    "foreign_body",
-)
 
 
 @dataclass(frozen=True)
@@ -136,82 +119,93 @@ def _webhooks(waybill: str, start: datetime, rng: random.Random,
     return out
 
 
-def _entry_of(waybill: str, scenario: str, bodies: list[Any], final: str, distinct: int,
-              *, bad: tuple[int, ...] = (), extra: dict[str, Any] | None = None) -> Entry:
-    wire = [json.dumps(b, separators=(",", ":")).encode() for b in bodies]
-    return Entry(
-        PARTNER, waybill, scenario, json.dumps(bodies, indent=2).encode(), "shipment",
-        distinct, final, bad_rows=len(bad),
-        extra={"webhooks": wire, "refused": list(bad), **(extra or {})},
-    )
-
-
-def _entry(scenario: str, waybill: str, start: datetime, rng: random.Random) -> Entry:
-    if scenario in _FINAL:
-        bodies = _webhooks(waybill, start, rng, scenario)
-        return _entry_of(waybill, scenario, bodies, _FINAL[scenario], len(bodies))
-    ending = "failed_attempt" if scenario == "personal_data" else "delivered"
-    bodies = _webhooks(waybill, start, rng, ending)
-    count = len(bodies)
-    if scenario == "duplicates":
-        # The same scan again: once byte for byte, once with the case changed.
-        again = dict(bodies[-2], operationType="Delivery Scan")
-        sent = [*bodies[:3], bodies[2], *bodies[3:-1], again, bodies[-1]]
-        return _entry_of(waybill, scenario, sent, "delivered", count)
-    if scenario == "out_of_order":
-        shuffled = bodies[:]
-        while shuffled == bodies:
-            rng.shuffle(shuffled)
-        return _entry_of(waybill, scenario, shuffled, "delivered", count)
-    if scenario == "case_varies":
-        for body in bodies:
-            body["operationType"] = rng.choice(
-                [str.upper, str.lower, str.title, str.capitalize])(body["operationType"])
-        return _entry_of(waybill, scenario, bodies, "delivered", count)
-    if scenario == "personal_data":
-        courier = rng.choice(_COURIERS)
-        phone = f"0812-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-        problem = next(b for b in bodies if b["problemDescription"])
-        problem["problemDescription"] += f", hubungi {phone} (kurir: {courier})"
-        pod = bodies[-1]
-        pod["problemDescription"] = f"Diterima {pod['signer']}"
-        return _entry_of(waybill, scenario, bodies, "delivered", count,
-                         extra={"receiver": pod["signer"], "courier": courier, "phone": phone})
-    if scenario == "numbers_as_strings":
-        for body in bodies:
-            body["lastOperationTime"] = str(body["lastOperationTime"])
-            body["waybillNo"] = f"{waybill.lower()} "
-            body["nextBranch"] = body["nextBranch"] or None
-        return _entry_of(waybill, scenario, bodies, "delivered", count)
-    if scenario == "malformed":
-        broken = rng.randrange(1, count - 1)
-        bodies[broken]["lastOperationTime"] = None
-        return _entry_of(waybill, scenario, bodies, "delivered", count - 1, bad=(broken,))
-    if scenario == "foreign_body":
-        ping = {"test": True, "message": "webhook connectivity check",
-                "timestamp": bodies[0]["lastOperationTime"]}
-        return _entry_of(waybill, scenario, [ping, *bodies], "delivered", count, bad=(0,))
-    raise ValueError(f"unknown scenario {scenario!r}")
-
-
 def _waybill(rng: random.Random) -> str:
     return f"IDS{rng.randint(0, 10**12 - 1):012d}"
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh waybill numbers drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            waybill = _waybill(rng)
-            while waybill in seen:
-                waybill = _waybill(rng)
-            seen.add(waybill)
-            entries.append(_entry(scenario, waybill, start, rng))
-    return entries
+@dataclass
+class _Draw(Draw):
+    """Every ID Express scenario starts from the webhooks of its shipment."""
+
+    bodies: list[dict[str, Any]] = field(init=False)  # in the order of the scans
+
+    def __post_init__(self) -> None:
+        ending = self.scenario if self.scenario in _FINAL else "delivered"
+        if self.scenario == "personal_data":
+            ending = "failed_attempt"  # a problem scan to write the phone number in
+        self.bodies = _webhooks(self.number, self.start, self.rng, ending)
+
+    def delivered(self, sent: list[Any], *, refused: tuple[int, ...] = (),
+                  extra: dict[str, Any] | None = None) -> Entry:
+        """The shipment delivered, one event a scan less the ``refused`` bodies, pushed as
+        ``sent``."""
+        return self.webhook_shipment(sent, "delivered", len(self.bodies) - len(refused),
+                                     refused=refused, extra=extra)
+
+
+def _to_the_end(d: _Draw) -> Entry:
+    return d.webhook_shipment(d.bodies, _FINAL[d.scenario], len(d.bodies))
+
+
+def _duplicates(d: _Draw) -> Entry:
+    # The same scan again: once byte for byte, once with the case changed.
+    b = d.bodies
+    again = dict(b[-2], operationType="Delivery Scan")
+    return d.delivered([*b[:3], b[2], *b[3:-1], again, b[-1]])
+
+
+def _case_varies(d: _Draw) -> Entry:
+    for body in d.bodies:
+        body["operationType"] = d.rng.choice(
+            [str.upper, str.lower, str.title, str.capitalize])(body["operationType"])
+    return d.delivered(d.bodies)
+
+
+def _personal_data(d: _Draw) -> Entry:
+    courier = d.rng.choice(_COURIERS)
+    phone = d.phone("0812")
+    problem = next(b for b in d.bodies if b["problemDescription"])
+    problem["problemDescription"] += f", hubungi {phone} (kurir: {courier})"
+    pod = d.bodies[-1]
+    pod["problemDescription"] = f"Diterima {pod['signer']}"
+    return d.delivered(d.bodies,
+                       extra={"receiver": pod["signer"], "courier": courier, "phone": phone})
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    for body in d.bodies:
+        body["lastOperationTime"] = str(body["lastOperationTime"])
+        body["waybillNo"] = f"{d.number.lower()} "
+        body["nextBranch"] = body["nextBranch"] or None
+    return d.delivered(d.bodies)
+
+
+def _malformed(d: _Draw) -> Entry:
+    broken = spoil_one(d.bodies, d.rng, "lastOperationTime", None)
+    return d.delivered(d.bodies, refused=(broken,))
+
+
+def _foreign_body(d: _Draw) -> Entry:
+    ping = {"test": True, "message": "webhook connectivity check",
+            "timestamp": d.bodies[0]["lastOperationTime"]}
+    return d.webhook_shipment([ping, *d.bodies], "delivered", len(d.bodies), refused=(0,))
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=any_scenario(_waybill), scenarios={
+    "delivered": _to_the_end,
+    "in_transit": _to_the_end,
+    "failed_attempt": _to_the_end,
+    "returned": _to_the_end,
+    "cancelled": _to_the_end,
+    "lost": _to_the_end,
+    "duplicates": _duplicates,
+    "out_of_order": lambda d: d.delivered(shuffled(d.bodies, d.rng)),
+    "case_varies": _case_varies,
+    "personal_data": _personal_data,
+    "numbers_as_strings": _numbers_as_strings,
+    "malformed": _malformed,
+    "foreign_body": _foreign_body,
+})
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build

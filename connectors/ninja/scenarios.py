@@ -15,35 +15,19 @@ where text is expected, an unreadable timestamp and a body that is not a webhook
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry
+from lintas.connectors.sandboxes.quirks import shuffled, spoil_one
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
 
 __all__ = ["SCENARIOS", "build_catalog"]
 
 PARTNER = "ninja"
 _NINJA_CLOCK = timezone(timedelta(hours=8))
-
-#: Every scenario; a catalog holds each once per round.
-SCENARIOS = (
-    "delivered",
-    "in_transit",
-    "failed_attempt",
-    "collected",
-    "returned",
-    "cancelled",
-    "lost",
-    "duplicates",
-    "out_of_order",
-    "personal_data",
-    "numbers_as_strings",
-    "malformed",
-    "foreign_body",
-)
 
 _RECEIVERS = ["Budi Santoso", "Siti Aminah", "Agus Prasetyo", "Dewi Lestari", "Rudi Hartono"]
 _SUBSTITUTES = ["Sari Wulandari", "Joko Susilo", "Wayan Sudarsana", "Nur Hidayah"]
@@ -134,81 +118,88 @@ def _webhooks(tracking_id: str, order: str, start: datetime, rng: random.Random,
     return out
 
 
-def _entry_of(tracking_id: str, scenario: str, bodies: list[Any], final: str, distinct: int,
-              *, bad: tuple[int, ...] = (), wire: list[bytes] | None = None,
-              extra: dict[str, Any] | None = None) -> Entry:
-    wire = wire or [json.dumps(b, separators=(",", ":")).encode() for b in bodies]
-    return Entry(
-        PARTNER, tracking_id, scenario, json.dumps(bodies, indent=2).encode(), "shipment",
-        distinct, final, bad_rows=len(bad),
-        extra={"webhooks": wire, "refused": list(bad), **(extra or {})},
-    )
-
-
-def _entry(scenario: str, tracking_id: str, start: datetime, rng: random.Random) -> Entry:
-    order = f"SO-{start:%y%m%d}-{rng.randint(0, 99_999):05d}"
-    if scenario in _FINAL:
-        bodies = _webhooks(tracking_id, order, start, rng, scenario)
-        return _entry_of(tracking_id, scenario, bodies, _FINAL[scenario], len(bodies))
-    bodies = _webhooks(tracking_id, order, start, rng, "delivered")
-    count = len(bodies)
-    if scenario == "duplicates":
-        # Ninja re-sends when our answer is slow: the same bytes again, now and much later.
-        sent = [*bodies[:3], bodies[2], *bodies[3:], bodies[-2]]
-        return _entry_of(tracking_id, scenario, sent, "delivered", count)
-    if scenario == "out_of_order":
-        shuffled = bodies[:]
-        while shuffled == bodies:
-            rng.shuffle(shuffled)
-        return _entry_of(tracking_id, scenario, shuffled, "delivered", count)
-    if scenario == "personal_data":
-        pod = bodies[-1]["pod"]
-        spaced = f"{pod['contact'][:4]}-{pod['contact'][4:8]}-{pod['contact'][8:]}"
-        bodies[-1]["comments"] = f"Diterima {pod['name']}, telp {spaced}"
-        courier, courier_phone = rng.choice(_COURIERS), _phone(rng)
-        bodies[-2]["comments"] = f"Kurir: {courier} ({courier_phone})"
-        return _entry_of(tracking_id, scenario, bodies, "delivered", count,
-                         extra={"receiver": pod["name"], "contact": pod["contact"],
-                                "courier": courier, "courier_phone": courier_phone})
-    if scenario == "numbers_as_strings":
-        number = rng.randint(100_000, 999_999)
-        for body in bodies:
-            body["shipper_ref_no"] = number
-            body["tracking_id"] = f" {tracking_id.lower()} "
-        bodies[-1]["pod"]["contact"] = int(bodies[-1]["pod"]["contact"])
-        bodies[0]["pod"] = None
-        bodies[1]["comments"] = None
-        return _entry_of(tracking_id, scenario, bodies, "delivered", count)
-    if scenario == "malformed":
-        broken = rng.randrange(1, count - 1)
-        bodies[broken]["timestamp"] = "Invalid date"
-        return _entry_of(tracking_id, scenario, bodies, "delivered", count - 1, bad=(broken,))
-    if scenario == "foreign_body":
-        ping = {"event": "webhook.test", "message": "Ninja Xpress webhook test",
-                "shipper_id": rng.randint(10_000, 99_999)}
-        sent = [ping, *bodies]
-        return _entry_of(tracking_id, scenario, sent, "delivered", count, bad=(0,))
-    raise ValueError(f"unknown scenario {scenario!r}")
-
-
 def _tracking_id(rng: random.Random) -> str:
     return f"NLIDAP{rng.randint(0, 999_999_999):09d}"
 
 
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh tracking ids drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for _ in range(rounds):
-        for scenario in scenarios:
-            tracking_id = _tracking_id(rng)
-            while tracking_id in seen:
-                tracking_id = _tracking_id(rng)
-            seen.add(tracking_id)
-            entries.append(_entry(scenario, tracking_id, start, rng))
-    return entries
+@dataclass
+class _Draw(Draw):
+    """Every Ninja scenario starts from an order and the webhooks of its shipment."""
+
+    bodies: list[dict[str, Any]] = field(init=False)  # in the order of the status changes
+
+    def __post_init__(self) -> None:
+        order = f"SO-{self.start:%y%m%d}-{self.rng.randint(0, 99_999):05d}"
+        ending = self.scenario if self.scenario in _FINAL else "delivered"
+        self.bodies = _webhooks(self.number, order, self.start, self.rng, ending)
+
+    def delivered(self, sent: list[Any], *, refused: tuple[int, ...] = (),
+                  extra: dict[str, Any] | None = None) -> Entry:
+        """The shipment delivered, one event a status change less the ``refused``
+        bodies, pushed as ``sent``."""
+        return self.webhook_shipment(sent, "delivered", len(self.bodies) - len(refused),
+                                     refused=refused, extra=extra)
+
+
+def _to_the_end(d: _Draw) -> Entry:
+    return d.webhook_shipment(d.bodies, _FINAL[d.scenario], len(d.bodies))
+
+
+def _duplicates(d: _Draw) -> Entry:
+    # Ninja re-sends when our answer is slow: the same bytes again, now and much later.
+    b = d.bodies
+    return d.delivered([*b[:3], b[2], *b[3:], b[-2]])
+
+
+def _personal_data(d: _Draw) -> Entry:
+    pod = d.bodies[-1]["pod"]
+    spaced = f"{pod['contact'][:4]}-{pod['contact'][4:8]}-{pod['contact'][8:]}"
+    d.bodies[-1]["comments"] = f"Diterima {pod['name']}, telp {spaced}"
+    courier, courier_phone = d.rng.choice(_COURIERS), _phone(d.rng)
+    d.bodies[-2]["comments"] = f"Kurir: {courier} ({courier_phone})"
+    return d.delivered(d.bodies, extra={"receiver": pod["name"], "contact": pod["contact"],
+                                        "courier": courier, "courier_phone": courier_phone})
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    number = d.rng.randint(100_000, 999_999)
+    for body in d.bodies:
+        body["shipper_ref_no"] = number
+        body["tracking_id"] = f" {d.number.lower()} "
+    d.bodies[-1]["pod"]["contact"] = int(d.bodies[-1]["pod"]["contact"])
+    d.bodies[0]["pod"] = None
+    d.bodies[1]["comments"] = None
+    return d.delivered(d.bodies)
+
+
+def _malformed(d: _Draw) -> Entry:
+    broken = spoil_one(d.bodies, d.rng, "timestamp", "Invalid date")
+    return d.delivered(d.bodies, refused=(broken,))
+
+
+def _foreign_body(d: _Draw) -> Entry:
+    ping = {"event": "webhook.test", "message": "Ninja Xpress webhook test",
+            "shipper_id": d.rng.randint(10_000, 99_999)}
+    return d.webhook_shipment([ping, *d.bodies], "delivered", len(d.bodies), refused=(0,))
+
+
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(
+    partner=PARTNER, draw=_Draw, number=any_scenario(_tracking_id), scenarios={
+        "delivered": _to_the_end,
+        "in_transit": _to_the_end,
+        "failed_attempt": _to_the_end,
+        "collected": _to_the_end,
+        "returned": _to_the_end,
+        "cancelled": _to_the_end,
+        "lost": _to_the_end,
+        "duplicates": _duplicates,
+        "out_of_order": lambda d: d.delivered(shuffled(d.bodies, d.rng)),
+        "personal_data": _personal_data,
+        "numbers_as_strings": _numbers_as_strings,
+        "malformed": _malformed,
+        "foreign_body": _foreign_body,
+    },
+)
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build

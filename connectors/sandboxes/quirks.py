@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["repeat_scan", "shuffled", "swap", "with_bad_rows", "without"]
+__all__ = ["repeat_scan", "shuffled", "spoil_one", "swap", "with_bad_rows", "without"]
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -54,3 +54,11 @@ def shuffled(items: list[T], rng: random.Random) -> list[T]:
     while out == items:
         rng.shuffle(out)
     return out
+
+
+def spoil_one(rows: list[Row], rng: random.Random, key: str, value: Any) -> int:
+    """Set ``key`` of one row, neither the first nor the last, to an unreadable ``value``;
+    returns that row's position."""
+    broken = rng.randrange(1, len(rows) - 1)
+    rows[broken][key] = value
+    return broken
