@@ -119,9 +119,10 @@ class Draw:
         """The partner's answer for a tracking number it does not know."""
         return Entry(self.partner, self.number, self.scenario, body, "not_found")
 
-    def dead_letter(self, body: bytes) -> Entry:
+    def dead_letter(self, body: bytes, *, extra: dict[str, Any] | None = None) -> Entry:
         """A body that is not the partner's answer at all: one dead letter."""
-        return Entry(self.partner, self.number, self.scenario, body, "dead_letter", bad_rows=1)
+        return Entry(self.partner, self.number, self.scenario, body, "dead_letter", bad_rows=1,
+                     extra=extra or {})
 
     def malformed(self, body: bytes) -> Entry:
         """The first half of ``body``, cut off mid-JSON: one dead letter."""

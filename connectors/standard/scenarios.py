@@ -16,11 +16,12 @@ rows it holds.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from lintas.connectors.sandboxes.scenario import Entry, Outcome
+from lintas.connectors.sandboxes.quirks import repeat_scan, without
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry
 from lintas.connectors.standard.write import to_avro, to_csv, to_jsonl
 
 __all__ = ["MEMBERS", "SCENARIOS", "build_catalog"]
@@ -82,7 +83,7 @@ _EAST = [p for p in _PLACES if p.utc_hours != 7]
 _RECEIVERS = ["Budi Santoso", "Siti Aminah", "Agus Prasetyo", "Dewi Lestari", "Rudi Hartono"]
 _COURIERS = ["Andi Saputra", "Eko Purnomo", "Made Arsana", "Fajar Nugroho"]
 
-#: Every scenario: (member, encoding, how the journey ends).
+#: What each scenario's file is: (member, encoding, how the journey ends).
 _PLAN: dict[str, tuple[str, str, str]] = {
     "jsonl_delivered": ("kilat", "jsonl", "DELIVERED"),
     "jsonl_in_transit": ("cendana", "jsonl", "IN_TRANSIT"),
@@ -107,7 +108,6 @@ _PLAN: dict[str, tuple[str, str, str]] = {
     "foreign_file": ("kilat", "csv", "DELIVERED"),
     "foreign_csv": ("kilat", "csv", "DELIVERED"),
 }
-SCENARIOS = tuple(_PLAN)
 
 _ENDINGS: dict[str, list[str]] = {
     "DELIVERED": ["INFO_RECEIVED", "PICKED_UP", "IN_TRANSIT", "IN_TRANSIT", "OUT_FOR_DELIVERY",
@@ -208,96 +208,163 @@ def _encode(encoding: str, rows: list[dict[str, Any]], rng: random.Random, **opt
     return to_avro(rows, sync_marker=rng.randbytes(16), **options)
 
 
-def _entry(scenario: str, start: datetime, rng: random.Random, seen: set[str]) -> Entry:
-    member_key, encoding, ending = _PLAN[scenario]
-    member = MEMBERS[member_key]
-    number = _number(member, rng)
-    while number in seen:
-        number = _number(member, rng)
-    seen.add(number)
-    style = {"kilat": "offset", "rajawali": "naive", "cendana": "naive"}[member_key]
-    if scenario in ("avro_delivered", "lost"):
-        style = "region"
-    if scenario == "avro_own_schema":
-        style = "instant"
-    origin, destination = rng.sample(_WEST, 2)
-    route = (origin, rng.choice(_EAST) if scenario == "cross_zone" else destination)
-    rows = _journey(member, number, ending, start, rng, style, route)
-    final: str | None = _FINAL.get(ending, ending.lower())
-    distinct, bad = len(rows), 0
-    options: dict[str, Any] = {}
-    outcome: Outcome = "shipment"
-    sent: list[dict[str, Any]] = list(rows)
-    if scenario in ("csv_delivered", "returned"):
-        options = {"bom": True, "crlf": True}
-    elif scenario in ("csv_semicolon", "duplicates", "csv_bad_rows", "unknown_codes"):
-        options = {"delimiter": ";", "crlf": True}  # Excel in an Indonesian locale
-        rows[-1]["location_name"] = f"{rows[-1]['location_name']}; Loket 2"
-    elif scenario == "avro_own_schema":
-        options = {"schema": _OWN_SCHEMA}
-        for row in rows:
-            row["weight_kg"] = 1.25
-    elif scenario == "blank_lines":
-        options = {"bom": True, "crlf": True}
-    if scenario == "duplicates":
-        twin = dict(rows[2], status_text=f"  {rows[2]['status_text'].upper()}  ")
-        sent.insert(3, twin)
-    elif scenario == "out_of_order":
-        sent = rows[::-1]
-    elif scenario == "cross_zone":
-        for row in rows[len(rows) // 2:]:  # these name their place by region code only
-            place = next(p for p in _PLACES if p.name == row["location_name"])
-            row["postal_code"], row["region_code"] = None, place.region_code.replace(".", "")
-    elif scenario == "personal_data":
-        courier, phone = rng.choice(_COURIERS), f"0813{rng.randint(10_000_000, 99_999_999)}"
-        rows[-2]["status_text"] = f"Paket dibawa kurir: {courier} ({phone})"
-        rows[-1]["status_text"] = f"Diterima oleh {rows[-1]['receiver_name'].upper()}"
-    elif scenario == "numbers_as_strings":
-        for row in rows:
-            row["tracking_number"] = int(number)
-            row["postal_code"] = int(row["postal_code"])
-        rows[0]["order_id"] = rng.randint(100_000, 999_999)
-    elif scenario == "bad_rows":
-        broken = dict(rows[1], occurred_at="31/06/2025 10:00")
-        undated = {k: v for k, v in rows[2].items() if k != "occurred_at"}
-        sent = [*rows[:2], broken, rows[2], undated, *rows[3:]]
-        bad = 3  # the two above and a line cut short, added below
-    elif scenario == "csv_bad_rows":
-        wrong_postal = dict(rows[3], postal_code="4O111")
-        sent = [*rows[:3], wrong_postal, *rows[3:]]
-        bad = 2  # the one above and a row with cells past the header, added below
-    elif scenario == "unknown_codes":
-        later = datetime.fromisoformat(rows[-1]["occurred_at"])
-        sent.append(dict(rows[-1], status_code="K12", status_text="Sortir ulang",
-                         occurred_at=(later + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M:%S")))
-        distinct += 1
-    body = _encode(encoding, sent, rng, **options)
-    if scenario == "blank_lines":
-        lines = body.split(b"\r\n")
-        body = b"\r\n".join([lines[0], b"", *lines[1:3], b"   ", b"", *lines[3:]]) + b"\r\n"
-    elif scenario == "bad_rows":
-        body += to_jsonl([rows[-1]])[:40] + b"\n"
-    elif scenario == "csv_bad_rows":
-        cells = body.split(b"\r\n")[2].split(b";")
-        body += b";".join([*cells, b"extra", b"cells"]) + b"\r\n"
-    elif scenario == "foreign_file":
-        body = (b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
+#: How each member writes times, and the scenarios whose files place them otherwise.
+_TIMES = {"kilat": "offset", "rajawali": "naive", "cendana": "naive"}
+_TIMES_IN = {"avro_delivered": "region", "lost": "region", "avro_own_schema": "instant"}
+
+
+def _number_for(rng: random.Random, scenario: str, _start: datetime) -> str:
+    return _number(MEMBERS[_PLAN[scenario][0]], rng)
+
+
+@dataclass
+class _Draw(Draw):
+    """Every standard scenario starts from its member's rows of one shipment, between two
+    places in the west (to the east for ``cross_zone``)."""
+
+    member: Member = field(init=False)
+    encoding: str = field(init=False)
+    ending: str = field(init=False)
+    rows: list[dict[str, Any]] = field(init=False)  # oldest first
+
+    def __post_init__(self) -> None:
+        member_key, self.encoding, self.ending = _PLAN[self.scenario]
+        self.member = MEMBERS[member_key]
+        times = _TIMES_IN.get(self.scenario, _TIMES[member_key])
+        origin, destination = self.rng.sample(_WEST, 2)
+        if self.scenario == "cross_zone":
+            destination = self.rng.choice(_EAST)
+        self.rows = _journey(self.member, self.number, self.ending, self.start, self.rng, times,
+                             (origin, destination))
+
+    def encode(self, rows: list[dict[str, Any]], **options: Any) -> bytes:
+        return _encode(self.encoding, rows, self.rng, **options)
+
+    def file(self, body: bytes, *, distinct: int | None = None, bad_rows: int = 0) -> Entry:
+        """The shipment in ``body``: one event a row of the journey unless ``distinct``."""
+        final = _FINAL.get(self.ending, self.ending.lower())
+        count = len(self.rows) if distinct is None else distinct
+        return self.shipment(body, count, final, bad_rows=bad_rows, extra=self._about())
+
+    def foreign(self, body: bytes) -> Entry:
+        """A file that is not in the format at all."""
+        return self.dead_letter(body, extra=self._about())
+
+    def _about(self) -> dict[str, Any]:
+        return {"encoding": self.encoding, "member": self.member.id}
+
+
+def _semicolons(d: _Draw) -> dict[str, Any]:
+    """Excel in an Indonesian locale: ``;`` between cells, and one in a place's name."""
+    d.rows[-1]["location_name"] = f"{d.rows[-1]['location_name']}; Loket 2"
+    return {"delimiter": ";", "crlf": True}
+
+
+def _csv_semicolon(d: _Draw) -> Entry:
+    options = _semicolons(d)
+    return d.file(d.encode(d.rows, **options))
+
+
+def _duplicates(d: _Draw) -> Entry:
+    options = _semicolons(d)
+    sent = list(d.rows)
+    repeat_scan(sent, 2, "status_text", lambda text: f"  {text.upper()}  ")
+    return d.file(d.encode(sent, **options))
+
+
+def _csv_bad_rows(d: _Draw) -> Entry:
+    options = _semicolons(d)
+    wrong_postal = dict(d.rows[3], postal_code="4O111")
+    body = d.encode([*d.rows[:3], wrong_postal, *d.rows[3:]], **options)
+    cells = body.split(b"\r\n")[2].split(b";")
+    body += b";".join([*cells, b"extra", b"cells"]) + b"\r\n"  # cells past the header
+    return d.file(body, bad_rows=2)
+
+
+def _unknown_codes(d: _Draw) -> Entry:
+    options = _semicolons(d)
+    last = d.rows[-1]
+    later = datetime.fromisoformat(last["occurred_at"]) + timedelta(hours=2)
+    resorted = dict(last, status_code="K12", status_text="Sortir ulang",
+                    occurred_at=later.strftime("%Y-%m-%d %H:%M:%S"))
+    return d.file(d.encode([*d.rows, resorted], **options), distinct=len(d.rows) + 1)
+
+
+def _avro_own_schema(d: _Draw) -> Entry:
+    for row in d.rows:
+        row["weight_kg"] = 1.25
+    return d.file(d.encode(d.rows, schema=_OWN_SCHEMA))
+
+
+def _blank_lines(d: _Draw) -> Entry:
+    lines = d.encode(d.rows, bom=True, crlf=True).split(b"\r\n")
+    body = b"\r\n".join([lines[0], b"", *lines[1:3], b"   ", b"", *lines[3:]]) + b"\r\n"
+    return d.file(body)
+
+
+def _cross_zone(d: _Draw) -> Entry:
+    for row in d.rows[len(d.rows) // 2:]:  # these name their place by region code only
+        place = next(p for p in _PLACES if p.name == row["location_name"])
+        row["postal_code"], row["region_code"] = None, place.region_code.replace(".", "")
+    return d.file(d.encode(d.rows))
+
+
+def _personal_data(d: _Draw) -> Entry:
+    courier, phone = d.rng.choice(_COURIERS), f"0813{d.rng.randint(10_000_000, 99_999_999)}"
+    d.rows[-2]["status_text"] = f"Paket dibawa kurir: {courier} ({phone})"
+    d.rows[-1]["status_text"] = f"Diterima oleh {d.rows[-1]['receiver_name'].upper()}"
+    return d.file(d.encode(d.rows))
+
+
+def _numbers_as_strings(d: _Draw) -> Entry:
+    for row in d.rows:
+        row["tracking_number"] = int(d.number)
+        row["postal_code"] = int(row["postal_code"])
+    d.rows[0]["order_id"] = d.rng.randint(100_000, 999_999)
+    return d.file(d.encode(d.rows))
+
+
+def _bad_rows(d: _Draw) -> Entry:
+    rows = d.rows
+    broken = dict(rows[1], occurred_at="31/06/2025 10:00")
+    undated = without(rows[2], "occurred_at")
+    body = d.encode([*rows[:2], broken, rows[2], undated, *rows[3:]])
+    body += to_jsonl([rows[-1]])[:40] + b"\n"  # a line cut short
+    return d.file(body, bad_rows=3)
+
+
+def _foreign_csv(d: _Draw) -> Entry:
+    lines = (f"{d.number},{r['status_text']},{r['occurred_at']}\r\n" for r in d.rows)
+    return d.foreign(b"awb,status,tanggal\r\n" + "".join(lines).encode())
+
+
+_BAD_GATEWAY = (b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
                 b"<body><h1>502 Bad Gateway</h1></body></html>\n")
-        outcome, distinct, final, bad = "dead_letter", 0, None, 1
-    elif scenario == "foreign_csv":
-        body = b"awb,status,tanggal\r\n" + b"".join(
-            f"{number},{r['status_text']},{r['occurred_at']}\r\n".encode() for r in rows)
-        outcome, distinct, final, bad = "dead_letter", 0, None, 1
-    return Entry(PARTNER, number, scenario, body, outcome, distinct, final, bad_rows=bad,
-                 extra={"encoding": encoding, "member": member.id})
 
-
-def build_catalog(
-    seed: int, *, start: datetime | None = None, rounds: int = 1,
-    scenarios: tuple[str, ...] = SCENARIOS,
-) -> list[Entry]:
-    """``rounds`` of every scenario with fresh tracking numbers drawn from ``seed``."""
-    rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=4)
-    seen: set[str] = set()
-    return [_entry(s, start, rng, seen) for _ in range(rounds) for s in scenarios]
+#: Every scenario, in catalog order; a catalog holds each once per round.
+_CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=_number_for, scenarios={
+    "jsonl_delivered": lambda d: d.file(d.encode(d.rows)),
+    "jsonl_in_transit": lambda d: d.file(d.encode(d.rows)),
+    "csv_delivered": lambda d: d.file(d.encode(d.rows, bom=True, crlf=True)),
+    "csv_semicolon": _csv_semicolon,
+    "avro_delivered": lambda d: d.file(d.encode(d.rows)),
+    "avro_own_schema": _avro_own_schema,
+    "failed_attempt": lambda d: d.file(d.encode(d.rows)),
+    "returned": lambda d: d.file(d.encode(d.rows, bom=True, crlf=True)),
+    "cancelled": lambda d: d.file(d.encode(d.rows)),
+    "lost": lambda d: d.file(d.encode(d.rows)),
+    "handover": lambda d: d.file(d.encode(d.rows)),
+    "duplicates": _duplicates,
+    "out_of_order": lambda d: d.file(d.encode(d.rows[::-1])),
+    "cross_zone": _cross_zone,
+    "personal_data": _personal_data,
+    "numbers_as_strings": _numbers_as_strings,
+    "blank_lines": _blank_lines,
+    "bad_rows": _bad_rows,
+    "csv_bad_rows": _csv_bad_rows,
+    "unknown_codes": _unknown_codes,
+    "foreign_file": lambda d: d.foreign(_BAD_GATEWAY),
+    "foreign_csv": _foreign_csv,
+})
+SCENARIOS = _CATALOG.names
+build_catalog = _CATALOG.build
