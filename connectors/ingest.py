@@ -19,6 +19,7 @@ Every refusal says why, as ``{"error": "..."}``, and never echoes a secret.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import threading
 import time
@@ -154,18 +155,50 @@ def _parse(partner_id: str, body: bytes) -> ParseResult:
                            f"({type(exc).__name__})") from exc
 
 
-def create_ingest_app(
-    credentials: Callable[[str], PartnerCredentials],
-    producer: RawProducer,
-    *,
-    clock: Callable[[], float] = time.time,
-    replay: ReplayGuard | None = None,
-) -> Starlette:
-    """The ingest app; ``credentials(partner_id)`` gives each partner's secrets."""
-    replay = replay or ReplayGuard(clock=clock)
+class _Ingest:
+    """The endpoint's handlers over one producer and one replay guard."""
 
-    async def produce(request: Request, partner_id: str, body: bytes,
-                      signature: str | None) -> Response:
+    def __init__(self, credentials: Callable[[str], PartnerCredentials], producer: RawProducer,
+                 clock: Callable[[], float], replay: ReplayGuard) -> None:
+        self.credentials = credentials
+        self.producer = producer
+        self.clock = clock
+        self.replay = replay
+
+    async def receive(self, request: Request) -> Response:
+        partner_id = request.path_params["partner"]
+        partner = PARTNERS.get(partner_id)
+        if partner is None or partner.mode == "pull":
+            return _error(404, f"no push endpoint for partner {partner_id!r}")
+        try:
+            body = await _read_body(request, MAX_BODY_BYTES)
+        except _TooLarge:
+            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        refusal = _authenticate(request, body, self.credentials(partner_id), partner_id,
+                                self.clock())
+        if refusal:
+            return _error(401, refusal)
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if signature is None:
+            return await self.produce(request, partner_id, body)
+        first, record_id = self.replay.claim(signature)
+        if not first:
+            if record_id is None:
+                return JSONResponse({"error": "the same request is being processed; "
+                                              "send again later"},
+                                    status_code=409, headers={"Retry-After": "1"})
+            return JSONResponse({"accepted": True, "duplicate": True, "record_id": record_id},
+                                status_code=200)
+        try:
+            response = await self.produce(request, partner_id, body)
+            if response.status_code == 202:
+                self.replay.done(signature, json.loads(response.body)["record_id"])
+            return response
+        finally:
+            self.replay.release(signature)
+
+    async def produce(self, request: Request, partner_id: str, body: bytes) -> Response:
+        """Parse (off the event loop), produce, and answer 202 once the broker has it."""
         try:
             result = await run_in_threadpool(_parse, partner_id, body)
         except PayloadError as exc:
@@ -180,51 +213,32 @@ def create_ingest_app(
             content_type=request.headers.get("content-type", "application/json"),
         )
         try:
-            await run_in_threadpool(producer.send_and_wait, record, f"{partner_id}:{numbers[0]}")
+            await run_in_threadpool(self.producer.send_and_wait, record,
+                                    f"{partner_id}:{numbers[0]}")
         except BrokerError:
             return JSONResponse({"error": "the broker is unavailable; send again later"},
                                 status_code=503, headers={"Retry-After": "5"})
-        if signature is not None:
-            replay.done(signature, record["record_id"])
         return JSONResponse(
             {"accepted": True, "record_id": record["record_id"], "events": len(result.events),
              "tracking_numbers": numbers, "problems": problems},
             status_code=202,
         )
 
-    async def receive(request: Request) -> Response:
-        partner_id = request.path_params["partner"]
-        partner = PARTNERS.get(partner_id)
-        if partner is None or partner.mode == "pull":
-            return _error(404, f"no push endpoint for partner {partner_id!r}")
-        try:
-            body = await _read_body(request, MAX_BODY_BYTES)
-        except _TooLarge:
-            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
-        refusal = _authenticate(request, body, credentials(partner_id), partner_id, clock())
-        if refusal:
-            return _error(401, refusal)
-        signature = request.headers.get(SIGNATURE_HEADER)
-        if signature is not None:
-            first, record_id = replay.claim(signature)
-            if not first:
-                if record_id is None:
-                    return JSONResponse({"error": "the same request is being processed; "
-                                                  "send again later"},
-                                        status_code=409, headers={"Retry-After": "1"})
-                return JSONResponse({"accepted": True, "duplicate": True,
-                                     "record_id": record_id}, status_code=200)
-        try:
-            response = await produce(request, partner_id, body, signature)
-        finally:
-            if signature is not None:
-                replay.release(signature)
-        return response
+
+def create_ingest_app(
+    credentials: Callable[[str], PartnerCredentials],
+    producer: RawProducer,
+    *,
+    clock: Callable[[], float] = time.time,
+    replay: ReplayGuard | None = None,
+) -> Starlette:
+    """The ingest app; ``credentials(partner_id)`` gives each partner's secrets."""
+    ingest = _Ingest(credentials, producer, clock, replay or ReplayGuard(clock=clock))
 
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     return Starlette(routes=[
-        Route("/v1/webhooks/{partner}", receive, methods=["POST"]),
+        Route("/v1/webhooks/{partner}", ingest.receive, methods=["POST"]),
         Route("/healthz", health, methods=["GET"]),
     ])

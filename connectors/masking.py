@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["mask_name", "mask_phone", "mask_text"]
+__all__ = ["mask_known_name", "mask_name", "mask_phone", "mask_text"]
 
 _PHONE = re.compile(r"(?<![\w*])(?:\+62|62|0)[\s.-]?8\d(?:[\s.-]?\d){6,11}(?!\d)")
 
@@ -62,6 +62,21 @@ def mask_name(name: str) -> str:
     return " ".join(
         word[0] + "*" * (len(word) - 1) if len(word) > 1 else word for word in name.split()
     )
+
+
+#: Longest name a feed may state that is searched for in text: a real name is short, and
+#: each search costs the name's length times the text's.
+MAX_KNOWN_NAME = 100
+
+
+def mask_known_name(text: str, name: str | None) -> str:
+    """``text`` with every occurrence (any case, whole words) of ``name`` — a receiver or
+    signer the feed states in a field of its own — masked as :func:`mask_name` does."""
+    if not name or len(name) > MAX_KNOWN_NAME or not name.split():
+        return text
+    pattern = r"(?<!\w)" + re.escape(" ".join(name.split())) + r"(?!\w)"
+    masked = mask_name(name)
+    return re.sub(pattern, lambda _: masked, text, flags=re.IGNORECASE)
 
 
 def _mask_name_match(match: re.Match[str]) -> str:

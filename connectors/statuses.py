@@ -3,13 +3,13 @@
 A table lists, per canonical status, the raw codes that mean it, and optionally text
 keywords that override the code (Pos says ``SELESAI ANTAR`` both for a delivery and for a
 failed one; only the status text tells them apart). Anything unlisted maps to
-``unknown`` and is counted in :attr:`StatusTable.unmapped`, never raised.
+``unknown``, never raised; the event keeps its raw code, and the normalize agent counts
+such events (``lintas_events_unmapped_status_total``) so that a table missing a code shows.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from lintas.schemas.statuses import Status
@@ -52,7 +52,6 @@ class StatusTable:
             for status, words in (text_overrides or {}).items()
             for word in words
         ]
-        self.unmapped: Counter[str] = Counter()
 
     def lookup(self, raw_code: object, text: str | None = None) -> Status:
         """The canonical status of ``raw_code`` (refined by ``text``), ``unknown`` if unlisted."""
@@ -67,7 +66,6 @@ class StatusTable:
             for prefix, candidate in self.prefixes:
                 if key.startswith(prefix):
                     return candidate
-            self.unmapped[key] += 1
             return Status.UNKNOWN
         return mapped
 

@@ -34,6 +34,7 @@ from lintas.streams.messages import (
     encode_update,
 )
 from lintas.streams.normalize import event_key, normalize_record
+from lintas.streams.ops.metrics import UNMAPPED_STATUSES
 from lintas.streams.outlets import OutletMatcher, region_key
 from lintas.streams.pipeline import AGENT_NAMES, Pipeline
 
@@ -65,6 +66,8 @@ async def normalize_records(p: Pipeline, stream: StreamT) -> None:
             event.value, topic=message.topic, partition=message.partition, offset=message.offset,
         )
         for record in outcome.events:
+            if record["status"] == "unknown":
+                UNMAPPED_STATUSES.labels(record["partner"]).inc()
             await _send(p, p.shipment_events, event_key(record).encode(), _EVENT.encode(record))
         for node in outcome.nodes:
             await _send(p, p.network_nodes, node["node_id"].encode(), _NODE.encode(node))

@@ -37,12 +37,12 @@ def event_key(record: dict[str, Any]) -> str:
 
 
 def _normalize_network(partner: Partner, raw: dict[str, Any]) -> Normalized:
-    if partner.parse_network is None:
+    if not partner.has_network:
         return Normalized(failures=[Failure(STAGE, "UnknownKind",
                                             f"{partner.id}: no network parser", partner.id)],
                           partner=partner.id)
     try:
-        result = partner.parse_network(raw["payload"], updated_at=raw["received_at"])
+        result = partner.parse_outlets(raw["payload"], updated_at=raw["received_at"])
     except PayloadError as exc:
         return Normalized(failures=[Failure(STAGE, "PayloadError", str(exc), partner.id)],
                           partner=partner.id)

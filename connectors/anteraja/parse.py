@@ -22,7 +22,7 @@ from lintas.connectors.masking import mask_name, mask_text
 from lintas.connectors.model import Event, ParseResult, Problem
 from lintas.connectors.regions import regency_for_postal_code
 from lintas.connectors.timezones import localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
@@ -140,7 +140,6 @@ def _event(row: Any, index: int, content: dict[str, Any], number: str) -> Event:
         detail=mask_text(" ".join(english.split())) if english else None,
         receiver=mask_name(name) if name and status is Status.DELIVERED else None,
         sequence=index,
-        tracking_number_flags=tuple(check_tracking_number(PARTNER, number)),
     )
 
 

@@ -19,11 +19,11 @@ from typing import Any
 
 from lintas.connectors.common import load_json, text
 from lintas.connectors.idexpress.statuses import DESCRIBED_BY_TEXT, STATUSES
-from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.masking import mask_known_name, mask_name, mask_text
 from lintas.connectors.model import Event, ParseResult, Problem
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 
 __all__ = ["PARTNER", "parse_tracking"]
@@ -70,11 +70,7 @@ def _instant(value: Any) -> tuple[datetime, str]:
 
 def _scrub(value: str, signer: str | None) -> str:
     """``value`` with the signer's name masked, then every other name and phone number."""
-    if signer:
-        masked = mask_name(signer)
-        pattern = r"(?<!\w)" + re.escape(" ".join(signer.split())) + r"(?!\w)"
-        value = re.sub(pattern, lambda _: masked, value, flags=re.IGNORECASE)
-    return mask_text(value)
+    return mask_text(mask_known_name(value, signer))
 
 
 def _event(body: dict[str, Any], request_key: str | None) -> Event:
@@ -107,7 +103,6 @@ def _event(body: dict[str, Any], request_key: str | None) -> Event:
         detail="; ".join(p for p in parts if p) or None,
         receiver=mask_name(signer) if signer else None,
         sequence=0,
-        tracking_number_flags=tuple(check_tracking_number(PARTNER, tracking_number)),
     )
 
 

@@ -32,7 +32,7 @@ from lintas.connectors.masking import mask_name, mask_text
 from lintas.connectors.model import Event, ParseResult, Problem
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import CITY_CODES, LocalTime, localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
@@ -148,7 +148,7 @@ def _time(row: dict[str, Any], desc: _Desc, city_code: str | None) -> LocalTime:
         raise ValueError(f"time {local_text!r} is not in a known format") from None
 
 
-def _event(row: Any, index: int, number: str, flags: tuple[str, ...]) -> Event:
+def _event(row: Any, index: int, number: str) -> Event:
     if not isinstance(row, dict):
         raise ValueError(f"row is a {type(row).__name__}, not an object")
     code = text(row.get("code"))
@@ -171,12 +171,11 @@ def _event(row: Any, index: int, number: str, flags: tuple[str, ...]) -> Event:
         region_code=CITY_CODES[city_code].region_code if city_code else None,
         receiver=receiver,
         sequence=index,
-        tracking_number_flags=flags,
     )
 
 
 def _summary_event(
-    cnote: dict[str, Any], sequence: int, number: str, flags: tuple[str, ...]
+    cnote: dict[str, Any], sequence: int, number: str
 ) -> Event:
     """The proof of delivery the summary states and the history does not yet show."""
     pod_code = text(cnote.get("pod_code")) or ""
@@ -200,7 +199,6 @@ def _summary_event(
         region_code=CITY_CODES[city_code].region_code if city_code else None,
         receiver=mask_name(person) if person and status in _PERSON_STATUSES else None,
         sequence=sequence,
-        tracking_number_flags=flags,
     )
 
 
@@ -228,16 +226,15 @@ def parse_tracking(
     if not raw_number:
         raise PayloadError(f"{PARTNER}: the cnote has no cnote_no and no number was asked for")
     number = normalize_tracking_number(raw_number)
-    flags = tuple(check_tracking_number(PARTNER, number))
     result = ParseResult()
     for index, row in enumerate(history):
         try:
-            result.events.append(_event(row, index, number, flags))
+            result.events.append(_event(row, index, number))
         except ValueError as exc:
             result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
     if _lags_summary(cnote, history):
         try:
-            result.events.append(_summary_event(cnote, len(history), number, flags))
+            result.events.append(_summary_event(cnote, len(history), number))
         except ValueError as exc:
             result.problems.append(Problem("InvalidEvent", f"{PARTNER}: cnote: {exc}"))
     return result

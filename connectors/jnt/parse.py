@@ -24,19 +24,18 @@ happens at the receiver's address (a delivery or a failed attempt).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from lintas.connectors.common import load_json, parse_time, text
 from lintas.connectors.jnt.places import bare_city, locate_city
 from lintas.connectors.jnt.statuses import STATUSES
-from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.masking import mask_known_name, mask_name, mask_text
 from lintas.connectors.model import Event, ParseResult, Problem, Reference
 from lintas.connectors.regions import regency_for_postal_code
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import LocalTime, localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
@@ -107,15 +106,13 @@ def _parties(detail: Any) -> list[_Party]:
 
 def _mask_status(status_text: str, receiver: str | None) -> str:
     folded = " ".join(status_text.split())
-    if receiver:  # the receiver's name wherever the text repeats it
-        masked = mask_name(receiver)
-        folded = re.sub(re.escape(receiver), lambda _: masked, folded, flags=re.IGNORECASE)
-    return mask_text(folded)
+    # the receiver's name wherever the text repeats it
+    return mask_text(mask_known_name(folded, receiver))
 
 
 def _event(
     row: Any, index: int, number: str, parties: list[_Party],
-    references: tuple[Reference, ...], flags: tuple[str, ...],
+    references: tuple[Reference, ...],
 ) -> Event:
     if not isinstance(row, dict):
         raise ValueError(f"row is a {type(row).__name__}, not an object")
@@ -154,7 +151,6 @@ def _event(
         receiver=mask_name(receiver_name) if receiver_name and status is Status.DELIVERED else None,
         references=references,
         sequence=index,
-        tracking_number_flags=flags,
     )
 
 
@@ -173,14 +169,13 @@ def parse_tracking(
     if not raw_number:
         raise PayloadError(f"{PARTNER}: the body has no awb and no number was asked for")
     number = normalize_tracking_number(raw_number)
-    flags = tuple(check_tracking_number(PARTNER, number))
     order = text(body.get("orderid"))
     references = (Reference("order_id", None, order),) if order else ()
     parties = _parties(body.get("detail"))
     result = ParseResult()
     for index, row in enumerate(history):
         try:
-            result.events.append(_event(row, index, number, parties, references, flags))
+            result.events.append(_event(row, index, number, parties, references))
         except ValueError as exc:
             result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
     return result

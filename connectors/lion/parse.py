@@ -23,7 +23,7 @@ from lintas.connectors.masking import mask_name, mask_text
 from lintas.connectors.model import Event, ParseResult, Problem, Reference
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import CITY_CODES, CityCode, localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
@@ -124,7 +124,6 @@ def _event(row: Any, index: int, number: str) -> Event:
         receiver=receiver,
         references=_references(desc),
         sequence=index,
-        tracking_number_flags=tuple(check_tracking_number(PARTNER, number)),
     )
 
 

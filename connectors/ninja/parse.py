@@ -23,12 +23,12 @@ from datetime import datetime
 from typing import Any
 
 from lintas.connectors.common import load_json, text
-from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.masking import mask_known_name, mask_name, mask_text
 from lintas.connectors.model import Event, ParseResult, Problem, Reference
 from lintas.connectors.ninja.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 
 __all__ = ["PARTNER", "parse_tracking"]
@@ -72,21 +72,16 @@ def _timestamp(value: Any) -> tuple[datetime, str]:
     raise ValueError(f"timestamp {raw!r} is not ISO 8601 with a UTC offset")
 
 
-#: Longest POD name and contact searched for inside the comments: a real one is short,
-#: and each search costs its length times the comments' length.
-_MAX_NAME, _MAX_DIGITS = 100, 20
+#: Most digits of a POD contact searched for inside the comments: a phone number has at
+#: most 15, and each search costs its length times the comments' length.
+_MAX_DIGITS = 20
 
 
 def _scrub(value: str, name: str | None, contact: str | None) -> str:
     """``value`` with the POD name masked and the POD contact removed, then masked."""
-    if name and len(name) > _MAX_NAME:
-        name = None
+    value = mask_known_name(value, name)
     if contact and len(re.sub(r"\D", "", contact)) > _MAX_DIGITS:
         contact = None
-    if name:
-        masked = mask_name(name)
-        pattern = r"(?<!\w)" + re.escape(" ".join(name.split())) + r"(?!\w)"
-        value = re.sub(pattern, lambda _: masked, value, flags=re.IGNORECASE)
     if contact:
         digits = re.sub(r"\D", "", contact)
         if len(digits) >= 6:
@@ -125,7 +120,6 @@ def _event(body: dict[str, Any], request_key: str | None) -> Event:
         receiver=mask_name(name) if name else None,
         references=(Reference("order_id", None, order),) if order else (),
         sequence=0,
-        tracking_number_flags=tuple(check_tracking_number(PARTNER, tracking_number)),
     )
 
 

@@ -20,7 +20,7 @@ from lintas.connectors.model import Event, ParseResult, Problem
 from lintas.connectors.pos.statuses import STATUSES
 from lintas.connectors.regions import regency_for_office_code
 from lintas.connectors.timezones import localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
@@ -114,7 +114,6 @@ def _event(row: Any, index: int, request_key: str | None) -> Event:
         detail=detail,
         receiver=receiver,
         sequence=index,
-        tracking_number_flags=tuple(check_tracking_number(PARTNER, tracking_number)),
     )
 
 

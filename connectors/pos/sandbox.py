@@ -12,14 +12,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from lintas.connectors.pos.network_scenarios import NetworkPage, build_network
+from lintas.connectors.pos.network_scenarios import NetworkPage, build_network, expected_nodes
 from lintas.connectors.pos.scenarios import build_catalog
 from lintas.connectors.sandboxes.api import JsonField, TrackingApi, compact_json, tracking_app
 from lintas.connectors.sandboxes.auth import Guard, OAuth2ClientCredentials
 from lintas.connectors.sandboxes.scenario import Entry
 from lintas.core.settings import PartnerCredentials
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "expected_outlets"]
 
 OFFICES_PER_PAGE = 20
 
@@ -69,3 +69,9 @@ def create_app(
     network = build_network(seed, page_size=OFFICES_PER_PAGE)
     return tracking_app(API, build_catalog(seed, rounds=rounds) if entries is None else entries,
                         credentials, more_routes=lambda guard: [office_route(network, guard)])
+
+
+def expected_outlets(seed: int = 1) -> int:
+    """Distinct offices the office network of ``seed`` lists: what a correct pipeline
+    makes of it."""
+    return expected_nodes(seed)

@@ -22,8 +22,11 @@ __all__ = ["ChangeFeedSource", "NetworkFeedSource", "TrackingClient"]
 class TrackingClient(Protocol):
     """What a partner's HTTP client offers a :class:`ChangeFeedSource`."""
 
-    partner: str
-    tracking_path: str
+    @property
+    def partner(self) -> str: ...
+
+    @property
+    def tracking_path(self) -> str: ...
 
     def changes(self, since: str | None, limit: int) -> dict[str, Any]: ...
 

@@ -21,7 +21,7 @@ from lintas.connectors.model import Event, ParseResult, Problem
 from lintas.connectors.sap.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import CITY_CODES, localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
@@ -107,7 +107,6 @@ def _event(row: Any, index: int, request_key: str | None) -> Event:
         region_code=region,
         receiver=receiver,
         sequence=index,
-        tracking_number_flags=tuple(check_tracking_number(PARTNER, number)),
     )
 
 

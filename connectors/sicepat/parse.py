@@ -34,7 +34,7 @@ from lintas.connectors.sicepat.places import city_code_for_place
 from lintas.connectors.sicepat.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import CITY_CODES, LocalTime, localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
@@ -104,7 +104,7 @@ def _end(code: str | None) -> tuple[str | None, str | None]:
 
 def _event(
     row: Any, index: int, number: str, ends: dict[str, tuple[str | None, str | None]],
-    pod_receiver: str | None, flags: tuple[str, ...],
+    pod_receiver: str | None,
 ) -> Event:
     if not isinstance(row, dict):
         raise ValueError(f"row is a {type(row).__name__}, not an object")
@@ -144,7 +144,6 @@ def _event(
         region_code=CITY_CODES[city_code].region_code if city_code else None,
         receiver=mask_name(person) if person and status in _PERSON_STATUSES else None,
         sequence=index,
-        tracking_number_flags=flags,
     )
 
 
@@ -163,7 +162,6 @@ def parse_tracking(
     if not raw_number:
         raise PayloadError(f"{PARTNER}: the result has no waybill_number and none was asked for")
     number = normalize_tracking_number(raw_number)
-    flags = tuple(check_tracking_number(PARTNER, number))
     ends = {
         "origin": _end(text(result.get("kodeasal"))),
         "destination": _end(text(result.get("kodetujuan"))),
@@ -172,7 +170,7 @@ def parse_tracking(
     parsed = ParseResult()
     for index, row in enumerate(history):
         try:
-            parsed.events.append(_event(row, index, number, ends, pod_receiver, flags))
+            parsed.events.append(_event(row, index, number, ends, pod_receiver))
         except ValueError as exc:
             parsed.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
     return parsed

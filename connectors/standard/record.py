@@ -16,13 +16,13 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from lintas.connectors.common import text
-from lintas.connectors.masking import mask_name, mask_text
+from lintas.connectors.masking import mask_known_name, mask_name, mask_text
 from lintas.connectors.model import Event, Reference
 from lintas.connectors.regions import regency_for_postal_code
 from lintas.connectors.standard.statuses import lookup_status
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import localize, zone_for_region_code
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 
 __all__ = ["FIELDS", "event_from_row", "parse_occurred_at"]
 
@@ -126,11 +126,7 @@ def _courier(row: Mapping[str, Any]) -> str:
 
 
 def _scrub(value: str, name: str | None) -> str:
-    if name:
-        masked = mask_name(name)
-        pattern = r"(?<!\w)" + re.escape(" ".join(name.split())) + r"(?!\w)"
-        value = re.sub(pattern, lambda _: masked, value, flags=re.IGNORECASE)
-    return mask_text(value)
+    return mask_text(mask_known_name(value, name))
 
 
 def _handover(row: Mapping[str, Any], kind: str) -> Reference | None:
@@ -178,5 +174,4 @@ def event_from_row(row: Mapping[str, Any], index: int) -> Event:
         receiver=mask_name(receiver) if receiver else None,
         references=tuple(references),
         sequence=index,
-        tracking_number_flags=tuple(check_tracking_number(PARTNER, tracking_number)),
     )

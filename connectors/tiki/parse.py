@@ -21,7 +21,7 @@ from lintas.connectors.model import Event, ParseResult, Problem
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.tiki.statuses import STATUSES
 from lintas.connectors.timezones import localize
-from lintas.connectors.tracking import check_tracking_number, normalize_tracking_number
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
@@ -130,7 +130,6 @@ def _event(row: Any, index: int, number: str) -> Event:
         detail=mask_text(" ".join(note.split())) if note else None,
         receiver=receiver,
         sequence=index,
-        tracking_number_flags=tuple(check_tracking_number(PARTNER, number)),
     )
 
 

@@ -33,8 +33,8 @@ def list_(as_json: bool) -> None:
     from lintas.connectors.registry import PARTNERS
 
     rows: list[_PartnerRow] = [
-        {"id": p.id, "name": p.name, "mode": p.mode, "sandbox": p.catalog is not None,
-         "network": p.parse_network is not None}
+        {"id": p.id, "name": p.name, "mode": p.mode, "sandbox": p.scenarios is not None,
+         "network": p.has_network}
         for p in PARTNERS.values()
     ]
     if as_json:

@@ -102,7 +102,11 @@ def _stop_on_signals() -> threading.Event:
 @click.command()
 @click.option("-l", "--loglevel", default="warn",
               type=click.Choice(["crit", "error", "warn", "info", "debug"]))
-def worker(loglevel: str) -> None:
+@click.option("--metrics-port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Serve Prometheus metrics on this port (0: off; docs/ops.md).")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True,
+              help="Address the metrics server binds.")
+def worker(loglevel: str, metrics_port: int, metrics_host: str) -> None:
     """Run the Faust worker: the normalize and reconcile agents."""
     import logging
 
@@ -122,6 +126,10 @@ def worker(loglevel: str) -> None:
     ensure_topics(bootstrap_servers(settings), catalog(sorted(PARTNERS), settings.topic_partitions),
                   settings.replication_factor)
     app = create_app(settings).app
+    if metrics_port:
+        from lintas.streams.ops.metrics import start_metrics_server
+
+        start_metrics_server(metrics_port, metrics_host)
     faust_worker = faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
     faust_worker.execute_from_commandline()
 
@@ -200,8 +208,9 @@ def connect_run(partner_id: str, feed: str, once: bool, page_size: int,
     from lintas.connectors.runtime.feed import ChangeFeedSource, NetworkFeedSource
 
     partner = get_partner(partner_id)
-    if partner.client is None:
-        raise ConfigurationError(f"{partner_id} pushes its data; it has no pull connector")
+    if partner.api is None:
+        raise ConfigurationError(f"{partner_id} sends its data ({partner.mode}); "
+                                 f"it has no pull connector")
     credentials = get_settings().partner(partner_id)
     client = partner.client(credentials)
     if feed == "network" and not client.has_network:

@@ -26,12 +26,13 @@ def sandbox() -> None:
 def serve(partner_id: str, port: int, seed: int, rounds: int) -> None:
     """Serve PARTNER_ID's sandbox until stopped. It accepts the sandbox credentials
     (client lintas-sandbox / sandbox-secret, API key sandbox-key)."""
-    from lintas.connectors.registry import SANDBOX_CREDENTIALS, get_partner
+    from lintas.connectors.registry import get_partner
+    from lintas.connectors.sandboxes.kit import sandbox_kit
 
-    partner = get_partner(partner_id)
-    if partner.sandbox is None or partner.catalog is None:
-        raise ConfigurationError(f"no sandbox for partner {partner_id!r}")
+    kit = sandbox_kit(get_partner(partner_id))
+    if kit is None or kit.create_app is None:
+        raise ConfigurationError(f"no sandbox API for partner {partner_id!r}")
     settings = get_settings()
-    app = partner.sandbox(partner.catalog(seed, rounds=rounds), SANDBOX_CREDENTIALS)
+    app = kit.app(kit.build_catalog(seed, rounds=rounds))
     console.print(f"{partner_id} sandbox on http://{settings.sandbox_host}:{port}")
     uvicorn.run(app, host=settings.sandbox_host, port=port, log_level="warning")

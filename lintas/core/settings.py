@@ -1,6 +1,7 @@
 """lintas settings: one frozen object, read once, from ``LINTAS_*`` variables and ``.env``.
 
-Nested values use a double underscore: ``LINTAS_POS__CLIENT_SECRET=...``.
+Nested values use a double underscore; a partner's credentials are
+``LINTAS_<PARTNER ID>__<FIELD>``: ``LINTAS_POS__CLIENT_SECRET=...``.
 Secrets are ``SecretStr`` so they never print in logs, reprs or errors.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["PartnerCredentials", "Settings", "get_settings"]
@@ -35,6 +36,13 @@ class PartnerCredentials(BaseModel):
     api_key: SecretStr | None = None
     webhook_secret: SecretStr | None = None
     rate_per_second: float = 5.0
+
+
+class _PartnerSettings(PartnerCredentials, BaseSettings):
+    """One partner's credentials as the environment states them."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore", frozen=True)
 
 
 class Settings(BaseSettings):
@@ -82,18 +90,7 @@ class Settings(BaseSettings):
     sandbox_host: str = "127.0.0.1"
     poll_interval_seconds: float = 5.0
 
-    # Partners (ids as in lintas.connectors.registry)
-    pos: PartnerCredentials = PartnerCredentials()
-    jne: PartnerCredentials = PartnerCredentials()
-    jnt: PartnerCredentials = PartnerCredentials()
-    sicepat: PartnerCredentials = PartnerCredentials()
-    anteraja: PartnerCredentials = PartnerCredentials()
-    lion: PartnerCredentials = PartnerCredentials()
-    tiki: PartnerCredentials = PartnerCredentials()
-    sap: PartnerCredentials = PartnerCredentials()
-    ninja: PartnerCredentials = PartnerCredentials()
-    idexpress: PartnerCredentials = PartnerCredentials()
-    standard: PartnerCredentials = PartnerCredentials()
+    _partners: dict[str, PartnerCredentials] = PrivateAttr(default_factory=dict)
 
     @property
     def view_url(self) -> str:
@@ -103,9 +100,15 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.home / 'view.db'}"
 
     def partner(self, partner_id: str) -> PartnerCredentials:
-        """Credentials of one partner; defaults when the partner has none configured."""
-        value = getattr(self, partner_id, None)
-        return value if isinstance(value, PartnerCredentials) else PartnerCredentials()
+        """Credentials of one partner, from ``LINTAS_<ID>__<FIELD>`` (``.env`` too); the
+        defaults where none are set. Read once per partner."""
+        cached = self._partners.get(partner_id)
+        if cached is None:
+            prefix = f"{self.model_config.get('env_prefix', '')}{partner_id.upper()}__"
+            read = _PartnerSettings(_env_prefix=prefix)  # type: ignore[call-arg]
+            cached = PartnerCredentials(**read.model_dump())
+            self._partners[partner_id] = cached
+        return cached
 
 
 @functools.cache

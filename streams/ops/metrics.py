@@ -1,12 +1,16 @@
-"""In-process Prometheus metrics of the view sink, and the server that exposes them.
+"""In-process Prometheus metrics of the view sink and the worker, and the server that
+exposes them.
 
-``lintas sink --metrics-port 9309`` serves them (with the process metrics of
-prometheus-client) at ``/metrics``; port 0 (the default) serves nothing, and the metrics
-are then only kept in memory.
+``lintas sink --metrics-port 9309`` and ``lintas worker --metrics-port 9310`` serve them
+(with the process metrics of prometheus-client) at ``/metrics``; port 0 (the default)
+serves nothing, and the metrics are then only kept in memory.
 
 - ``lintas_sink_commit_seconds`` (histogram): time to write one batch and its offsets in one
   database transaction (``ViewStore.apply``).
 - ``lintas_sink_records_total{topic}`` (counter): records written, by source topic.
+- ``lintas_events_unmapped_status_total{partner}`` (counter, worker): events whose raw
+  status no line of the partner's status table lists (canonical status ``unknown``): a
+  table to extend (``lintas partners crosswalk``, the event keeps its raw code).
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from typing import Any
 
 from prometheus_client import REGISTRY, Counter, Histogram, start_http_server
 
-__all__ = ["SINK_COMMIT_SECONDS", "SINK_RECORDS", "observe_sink_batch", "start_metrics_server"]
+__all__ = [
+    "SINK_COMMIT_SECONDS",
+    "SINK_RECORDS",
+    "UNMAPPED_STATUSES",
+    "observe_sink_batch",
+    "start_metrics_server",
+]
 
 SINK_COMMIT_SECONDS = Histogram(
     "lintas_sink_commit_seconds",
@@ -25,6 +35,12 @@ SINK_COMMIT_SECONDS = Histogram(
 )
 SINK_RECORDS = Counter(
     "lintas_sink_records", "Records the view sink wrote, by source topic.", ["topic"]
+)
+
+UNMAPPED_STATUSES = Counter(
+    "lintas_events_unmapped_status",
+    "Events whose raw status the partner's status table does not list, by partner.",
+    ["partner"],
 )
 
 

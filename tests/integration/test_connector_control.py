@@ -16,8 +16,9 @@ import pytest
 
 from lintas.connectors.pos.sandbox import create_app
 from lintas.connectors.pos.scenarios import build_catalog
-from lintas.connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
+from lintas.connectors.registry import PARTNERS
 from lintas.connectors.sandboxes import serve_in_thread
+from lintas.connectors.sandboxes.kit import SANDBOX_CREDENTIALS
 from lintas.core.topics import catalog, raw_topic
 from lintas.kafka.admin import ensure_topics, read_all
 from tests.integration.conftest import wait_for

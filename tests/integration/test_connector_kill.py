@@ -15,8 +15,9 @@ import pytest
 
 from lintas.connectors.pos.sandbox import create_app
 from lintas.connectors.pos.scenarios import build_catalog
-from lintas.connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
+from lintas.connectors.registry import PARTNERS
 from lintas.connectors.sandboxes import serve_in_thread
+from lintas.connectors.sandboxes.kit import SANDBOX_CREDENTIALS
 from lintas.core.topics import SHIPMENT_EVENTS, catalog, raw_topic
 from lintas.demo import ChildProcess
 from lintas.kafka.admin import ensure_topics, read_all

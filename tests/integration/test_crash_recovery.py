@@ -14,12 +14,13 @@ import pytest
 from lintas.connectors.pos.client import API
 from lintas.connectors.pos.sandbox import create_app
 from lintas.connectors.pos.scenarios import build_catalog
-from lintas.connectors.registry import PARTNERS, SANDBOX_CREDENTIALS
+from lintas.connectors.registry import PARTNERS
 from lintas.connectors.runtime.client import PartnerClient
 from lintas.connectors.runtime.feed import ChangeFeedSource
 from lintas.connectors.runtime.poll import PollingConnector
 from lintas.connectors.runtime.producer import RawProducer
 from lintas.connectors.sandboxes import serve_in_thread
+from lintas.connectors.sandboxes.kit import SANDBOX_CREDENTIALS
 from lintas.core.topics import catalog
 from lintas.demo import ChildProcess, missing_from_view
 from lintas.kafka.admin import ensure_topics

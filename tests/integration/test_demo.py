@@ -13,7 +13,7 @@ import pytest
 
 from lintas.connectors.registry import PARTNERS
 from lintas.connectors.sandboxes import free_port
-from lintas.demo import EXPECTED_NODES
+from lintas.connectors.sandboxes.kit import sandbox_kit
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -46,14 +46,15 @@ def test_demo_runs_end_to_end_on_its_own_broker(tmp_path):
     assert summary["complete"] and summary["missing"] == []
     assert summary["partners"] == sorted(PARTNERS)
     # What the sandboxes promised, counted from their catalogs (seeded like the demo's).
-    catalogs = [e for p in PARTNERS.values() if p.catalog for e in p.catalog(0, rounds=1)]
+    kits = [sandbox_kit(p) for p in PARTNERS.values()]
+    catalogs = [e for kit in kits if kit for e in kit.build_catalog(0, rounds=1)]
     assert summary["records"] == len(catalogs)
     assert summary["not_found"] == sum(1 for e in catalogs if e.outcome == "not_found")
     assert summary["shipments"] == sum(1 for e in catalogs if e.outcome == "shipment")
     assert summary["refused"] > 0 and summary["dead_letters"] > 0
     assert summary["events"] > summary["shipments"]
     # Every outlet of every network feed (Pos office API and the courier CSV drops).
-    assert summary["network_nodes"] == sum(EXPECTED_NODES.values())
+    assert summary["network_nodes"] == sum(kit.expected_outlets() for kit in kits if kit)
     assert summary["bootstrap"].startswith("127.0.0.1:")
     # Nothing it started is still running: broker, worker and sink all stopped.
     assert _processes_mentioning(str(home)) == []

