@@ -4,18 +4,40 @@ Whatever bytes arrive, :func:`load_json` either returns JSON values whose every 
 encodes as UTF-8, or raises :class:`PayloadError` with one line saying why: not UTF-8,
 not JSON, nested deeper than the decoder goes, a number of thousands of digits. Lone
 UTF-16 surrogates (``"\\ud800"``, legal in JSON text but not in UTF-8) become U+FFFD.
+
+The envelope checks (:func:`payload_object`, :func:`webhook_object`, :func:`nullable`)
+raise :class:`PayloadError`: the payload is not the partner's at all. The row readers
+(:func:`row_object`, :func:`required_text`) raise :class:`ValueError`: one row is
+broken and becomes a problem, the other rows still count.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from lintas.core.errors import PayloadError
 
-__all__ = ["json_value", "load_json", "parse_time", "repair_text", "text"]
+__all__ = [
+    "json_value",
+    "key_list",
+    "load_json",
+    "nullable",
+    "one_line",
+    "parse_time",
+    "payload_object",
+    "printable",
+    "repair_text",
+    "required_text",
+    "row_object",
+    "text",
+    "webhook_object",
+]
+
+T = TypeVar("T", dict[str, Any], list[Any])
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A \u escape of a surrogate in JSON text: only then can a decoded string hold one.
@@ -103,3 +125,83 @@ def parse_time(value: Any, formats: tuple[str, ...]) -> datetime:
         except ValueError:
             continue
     raise ValueError(f"time {raw!r} is not in a known format")
+
+
+def one_line(value: Any, limit: int = 80) -> str:
+    """``value`` folded onto one line of at most ``limit`` characters, for error messages."""
+    return " ".join(str(value).split())[:limit]
+
+
+def printable(value: Any, limit: int = 40) -> str:
+    """``value`` with control and non-ASCII characters escaped, at most ``limit``
+    characters, for error messages."""
+    return str(value).encode("unicode_escape").decode("ascii")[:limit]
+
+
+def key_list(mapping: Mapping[Any, Any], *, escaped: bool = False) -> str:
+    """The first six keys of ``mapping`` in sorted order (each :func:`printable` when
+    ``escaped``), or ``none``: what an error message shows of a foreign object."""
+    keys = sorted(printable(k) for k in mapping) if escaped else sorted(map(str, mapping))
+    return ", ".join(keys[:6]) or "none"
+
+
+def _expected(keys: tuple[str, ...]) -> str:
+    return " and ".join(repr(k) for k in keys)
+
+
+def payload_object(body: Any, partner: str, what: str,
+                   required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``body`` when it is a JSON object holding every ``required`` top-level key;
+    :class:`PayloadError` ``not <what>`` saying what was expected otherwise."""
+    if not isinstance(body, dict):
+        raise PayloadError(
+            f"{partner}: not {what}: expected a JSON object, got {type(body).__name__}"
+        )
+    if not all(key in body for key in required):
+        raise PayloadError(
+            f"{partner}: not {what}: expected {_expected(required)} at the top level, "
+            f"found keys: {key_list(body, escaped=True)}"
+        )
+    return body
+
+
+def webhook_object(body: Any, partner: str, what: str,
+                   required: tuple[str, ...]) -> dict[str, Any]:
+    """The body of a push partner's webhook: one JSON object holding every ``required``
+    key; :class:`PayloadError` ``not <what>`` otherwise."""
+    if not isinstance(body, dict):
+        raise PayloadError(
+            f"{partner}: not {what}: expected one JSON object, got {type(body).__name__}"
+        )
+    if not all(key in body for key in required):
+        raise PayloadError(
+            f"{partner}: not {what}: expected {_expected(required)}, "
+            f"found keys: {key_list(body)}"
+        )
+    return body
+
+
+def nullable(value: Any, kind: type[T], name: str, partner: str) -> T | None:
+    """``value`` when it is a ``kind`` (``dict`` or ``list``), None when null;
+    :class:`PayloadError` naming the field ``name`` otherwise."""
+    if value is None or isinstance(value, kind):
+        return value
+    noun = "an object" if kind is dict else "a list"
+    raise PayloadError(f"{partner}: {name!r} is a {type(value).__name__}, not {noun}")
+
+
+def row_object(row: Any, noun: str = "row") -> dict[str, Any]:
+    """``row`` when it is a JSON object; ValueError ``<noun> is a <type>`` otherwise."""
+    if not isinstance(row, dict):
+        raise ValueError(f"{noun} is a {type(row).__name__}, not an object")
+    return row
+
+
+def required_text(row: Mapping[str, Any], key: str, noun: str = "row",
+                  label: str | None = None) -> str:
+    """:func:`text` of ``row[key]``; ValueError ``<noun> has no <label or key>`` when it is
+    missing or blank."""
+    value = text(row.get(key))
+    if value is None:
+        raise ValueError(f"{noun} has no {label or key}")
+    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -142,3 +143,15 @@ class ParseResult:
     events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     not_found: bool = False
+
+    def add_rows(self, partner: str, rows: Iterable[Any], event: Callable[[Any, int], Event],
+                 *, first: int = 0) -> None:
+        """Add ``event(row, index)`` of each row, indexes counted from ``first``; a row
+        whose reading raises ValueError (or OverflowError) becomes a :class:`Problem`
+        naming the partner and the row, and the other rows still count."""
+        for index, row in enumerate(rows, first):
+            try:
+                self.events.append(event(row, index))
+            except (ValueError, OverflowError) as exc:
+                self.problems.append(
+                    Problem("InvalidEvent", f"{partner}: row {index}: {exc}", index))

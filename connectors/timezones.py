@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from typing import Any
 
-from lintas.connectors.common import repair_text
+from lintas.connectors.common import parse_time, repair_text, text
 
 __all__ = [
     "CITY_CODES",
@@ -26,6 +27,7 @@ __all__ = [
     "ZoneSource",
     "format_offset",
     "localize",
+    "read_local_time",
     "zone_for_city_code",
     "zone_for_postal_code",
     "zone_for_region_code",
@@ -234,3 +236,23 @@ def localize(
         format_offset(zone),
         source,
     )
+
+
+def read_local_time(
+    value: Any,
+    formats: tuple[str, ...],
+    *,
+    postal_code: str | None = None,
+    region_code: str | None = None,
+    city_code: str | None = None,
+) -> LocalTime:
+    """A row's time field: its text read with the first of ``formats`` that fits
+    (:func:`~lintas.connectors.common.parse_time`), then placed in its zone by the location
+    given (:func:`localize`); ValueError naming the text when it cannot be read."""
+    local_text = text(value) or ""
+    moment = parse_time(local_text, formats)
+    try:
+        return localize(moment, local_text, postal_code=postal_code, region_code=region_code,
+                        city_code=city_code)
+    except OverflowError as exc:
+        raise ValueError(f"time {local_text!r} is out of range") from exc

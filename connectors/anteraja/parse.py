@@ -14,14 +14,23 @@ location, they carry their offset.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from lintas.connectors.anteraja.statuses import STATUSES
-from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.common import (
+    key_list,
+    load_json,
+    nullable,
+    payload_object,
+    printable,
+    row_object,
+    text,
+)
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.model import Event, ParseResult
 from lintas.connectors.regions import regency_for_postal_code
-from lintas.connectors.timezones import localize
+from lintas.connectors.timezones import read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
@@ -40,43 +49,20 @@ _LANGUAGES = ("id", "en")
 _AT_RECEIVER = {Status.OUT_FOR_DELIVERY, Status.DELIVERY_FAILED, Status.DELIVERED}
 
 
-def _printable(value: Any, limit: int = 40) -> str:
-    """``value`` as one short line of text, for error messages."""
-    return str(value).encode("unicode_escape").decode("ascii")[:limit]
-
-
-def _keys(mapping: dict[Any, Any]) -> str:
-    return ", ".join(sorted(_printable(k) for k in mapping)[:6]) or "none"
-
-
-def _content(body: Any) -> tuple[dict[str, Any], bool]:
+def _content(payload: Any) -> tuple[dict[str, Any], bool]:
     """(content, not_found) of an AnterAja body; PayloadError for anything else."""
-    if not isinstance(body, dict):
-        raise PayloadError(
-            f"{PARTNER}: not an AnterAja tracking payload: expected a JSON object, "
-            f"got {type(body).__name__}"
-        )
-    if "content" not in body or "status" not in body:
-        raise PayloadError(
-            f"{PARTNER}: not an AnterAja tracking payload: expected 'status' and 'content' "
-            f"at the top level, found keys: {_keys(body)}"
-        )
+    body = payload_object(payload, PARTNER, "an AnterAja tracking payload", ("status", "content"))
     status = text(body["status"])
     if status != "200":
-        info = _printable(text(body.get("info")) or "no info", 80)
-        raise PayloadError(f"{PARTNER}: the API answered status {_printable(status)}: {info}")
-    content = body["content"]
+        info = printable(text(body.get("info")) or "no info", 80)
+        raise PayloadError(f"{PARTNER}: the API answered status {printable(status)}: {info}")
+    content = nullable(body["content"], dict, "content", PARTNER)
     if content is None:
         return {}, True
-    if not isinstance(content, dict):
-        raise PayloadError(f"{PARTNER}: 'content' is a {type(content).__name__}, not an object")
     if "history" not in content:
-        raise PayloadError(f"{PARTNER}: 'content' holds no 'history', found keys: {_keys(content)}")
-    history = content["history"]
-    if history is None:
-        return content, True
-    if not isinstance(history, list):
-        raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
+        keys = key_list(content, escaped=True)
+        raise PayloadError(f"{PARTNER}: 'content' holds no 'history', found keys: {keys}")
+    history = nullable(content["history"], list, "history", PARTNER)
     return content, not history
 
 
@@ -116,12 +102,12 @@ def _receiver(content: dict[str, Any]) -> tuple[str | None, str | None]:
     return text(receiver.get("name")), valid
 
 
-def _event(row: Any, index: int, content: dict[str, Any], number: str) -> Event:
-    if not isinstance(row, dict):
-        raise ValueError(f"event is a {type(row).__name__}, not an object")
+def _event(value: Any, index: int, content: dict[str, Any], number: str) -> Event:
+    if not number:
+        raise ValueError("payload has no waybill_no")
+    row = row_object(value, "event")
     code = _code(row.get("tracking_code"))
-    local_text = text(row.get("timestamp")) or ""
-    moment = parse_time(local_text, _TIME_FORMATS)  # every format demands an offset
+    time = read_local_time(row.get("timestamp"), _TIME_FORMATS)  # every format has an offset
     message, english = _messages(row.get("message"))
     status = STATUSES.lookup(code, f"{message} | {english}" if english else message)
     name, postcode = _receiver(content)
@@ -133,7 +119,7 @@ def _event(row: Any, index: int, content: dict[str, Any], number: str) -> Event:
         status=status,
         raw_status=code,
         raw_text=mask_text(" ".join(message.split())),
-        time=localize(moment, local_text),
+        time=time,
         location_name=text(row.get("hub_name")),
         postal_code=postal_code,
         region_code=regency_for_postal_code(postal_code),
@@ -156,11 +142,5 @@ def parse_tracking(
     if not_found:
         return result
     number = normalize_tracking_number(text(content.get("waybill_no")) or request_key or "")
-    for index, row in enumerate(content["history"]):
-        try:
-            if not number:
-                raise ValueError("payload has no waybill_no")
-            result.events.append(_event(row, index, content, number))
-        except (ValueError, OverflowError) as exc:
-            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    result.add_rows(PARTNER, content["history"], partial(_event, content=content, number=number))
     return result

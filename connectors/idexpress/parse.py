@@ -17,40 +17,22 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from lintas.connectors.common import load_json, text
+from lintas.connectors.common import load_json, required_text, text, webhook_object
 from lintas.connectors.idexpress.statuses import DESCRIBED_BY_TEXT, STATUSES
 from lintas.connectors.masking import mask_known_name, mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.model import Event, ParseResult
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import localize
 from lintas.connectors.tracking import normalize_tracking_number
-from lintas.core.errors import PayloadError
 
 __all__ = ["PARTNER", "parse_tracking"]
 
 PARTNER = "idexpress"
-_REQUIRED = ("waybillNo", "operationType")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Instants outside 2000-01-01 .. 2100-01-01 are typos or seconds sent as milliseconds.
 _EARLIEST_MS = 946_684_800_000
 _LATEST_MS = 4_102_444_800_000
 _DIGITS = re.compile(r"^\d+(?:\.0*)?$")
-
-
-def _webhook(body: Any) -> dict[str, Any]:
-    """The webhook object; PayloadError when ``body`` is not an ID Express webhook at all."""
-    if not isinstance(body, dict):
-        raise PayloadError(
-            f"{PARTNER}: not an ID Express webhook: expected one JSON object, "
-            f"got {type(body).__name__}"
-        )
-    if not all(key in body for key in _REQUIRED):
-        keys = ", ".join(sorted(map(str, body))[:6]) or "none"
-        raise PayloadError(
-            f"{PARTNER}: not an ID Express webhook: expected 'waybillNo' and 'operationType', "
-            f"found keys: {keys}"
-        )
-    return body
 
 
 def _instant(value: Any) -> tuple[datetime, str]:
@@ -78,10 +60,7 @@ def _event(body: dict[str, Any], request_key: str | None) -> Event:
     if not number:
         raise ValueError("webhook has no waybillNo")
     tracking_number = normalize_tracking_number(number)
-    operation = text(body.get("operationType"))
-    if operation is None:
-        raise ValueError("webhook has no operationType")
-    operation = " ".join(operation.split())
+    operation = " ".join(required_text(body, "operationType", "webhook").split())
     moment, local_text = _instant(body.get("lastOperationTime"))
     signer = text(body.get("signer"))
     problem = text(body.get("problemDescription"))
@@ -114,10 +93,8 @@ def parse_tracking(
     Raises :class:`PayloadError` when the body is not an ID Express webhook at all; a
     webhook whose fields cannot be read becomes a :class:`Problem` (row 0) and no event.
     """
-    body = _webhook(load_json(payload, PARTNER))
+    body = webhook_object(load_json(payload, PARTNER), PARTNER, "an ID Express webhook",
+                          ("waybillNo", "operationType"))
     result = ParseResult()
-    try:
-        result.events.append(_event(body, request_key))
-    except ValueError as exc:
-        result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row 0: {exc}", 0))
+    result.add_rows(PARTNER, [body], lambda webhook, _: _event(webhook, request_key))
     return result

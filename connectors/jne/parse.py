@@ -23,15 +23,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.common import (
+    key_list,
+    load_json,
+    nullable,
+    one_line,
+    payload_object,
+    required_text,
+    row_object,
+    text,
+)
 from lintas.connectors.jne.places import city_code_for_place
 from lintas.connectors.jne.statuses import STATUSES
 from lintas.connectors.masking import mask_name, mask_text
 from lintas.connectors.model import Event, ParseResult, Problem
 from lintas.connectors.statuses import normalize_code
-from lintas.connectors.timezones import CITY_CODES, LocalTime, localize
+from lintas.connectors.timezones import CITY_CODES, LocalTime, read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
@@ -59,39 +69,23 @@ _CARRIER = re.compile(r"\b(BY\s+)(JNE)\b", re.IGNORECASE)
 _GUARD = "\x00"
 
 
-def _one_line(value: Any, limit: int = 80) -> str:
-    return " ".join(str(value).split())[:limit]
-
-
-def _body(body: Any) -> tuple[dict[str, Any] | None, list[Any]]:
+def _body(payload: Any) -> tuple[dict[str, Any] | None, list[Any]]:
     """(cnote summary, history rows); (None, []) when JNE does not know the number."""
-    if not isinstance(body, dict):
-        raise PayloadError(
-            f"{PARTNER}: not a JNE tracking payload: expected a JSON object, "
-            f"got {type(body).__name__}"
-        )
+    body = payload_object(payload, PARTNER, "a JNE tracking payload")
     if "cnote" not in body:
         if "error" in body:
             message = text(body["error"]) or ""
             if "NOT FOUND" in message.upper():
                 return None, []
-            raise PayloadError(f"{PARTNER}: the API answered an error: {_one_line(message)!r}")
-        keys = ", ".join(sorted(map(str, body))[:6]) or "none"
+            raise PayloadError(f"{PARTNER}: the API answered an error: {one_line(message)!r}")
         raise PayloadError(
             f"{PARTNER}: not a JNE tracking payload: expected 'cnote' or 'error' at the top "
-            f"level, found keys: {_one_line(keys, 120)}"
+            f"level, found keys: {one_line(key_list(body), 120)}"
         )
-    cnote = body["cnote"]
+    cnote = nullable(body["cnote"], dict, "cnote", PARTNER)
     if cnote is None:
         return None, []
-    if not isinstance(cnote, dict):
-        raise PayloadError(f"{PARTNER}: 'cnote' is a {type(cnote).__name__}, not an object")
-    history = body.get("history")
-    if history is None:
-        return cnote, []
-    if not isinstance(history, list):
-        raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
-    return cnote, history
+    return cnote, nullable(body.get("history"), list, "history", PARTNER) or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,33 +121,22 @@ def _read_desc(desc: str) -> _Desc:
     return _Desc(_mask(" ".join(desc.split())), place or None, person, when)
 
 
-def _localize(moment_text: str, formats: tuple[str, ...], city_code: str | None) -> LocalTime:
-    moment = parse_time(moment_text, formats)
-    try:
-        return localize(moment, moment_text, city_code=city_code)
-    except OverflowError as exc:
-        raise ValueError(f"time {moment_text!r} is out of range") from exc
-
-
 def _time(row: dict[str, Any], desc: _Desc, city_code: str | None) -> LocalTime:
     local_text = text(row.get("date"))
     try:
-        return _localize(local_text or "", _HISTORY_FORMATS, city_code)
+        return read_local_time(local_text, _HISTORY_FORMATS, city_code=city_code)
     except ValueError:
         if not desc.when:
             raise
     try:  # the delivery's own time, inside its brackets
-        return _localize(desc.when, _HISTORY_FORMATS, city_code)
+        return read_local_time(desc.when, _HISTORY_FORMATS, city_code=city_code)
     except ValueError:
         raise ValueError(f"time {local_text!r} is not in a known format") from None
 
 
-def _event(row: Any, index: int, number: str) -> Event:
-    if not isinstance(row, dict):
-        raise ValueError(f"row is a {type(row).__name__}, not an object")
-    code = text(row.get("code"))
-    if code is None:
-        raise ValueError("row has no code")
+def _event(value: Any, index: int, number: str) -> Event:
+    row = row_object(value)
+    code = required_text(row, "code")
     raw_desc = text(row.get("desc")) or ""
     desc = _read_desc(raw_desc)
     city_code, written = city_code_for_place(desc.place)
@@ -193,7 +176,7 @@ def _summary_event(
         status=status,
         raw_status=normalize_code(pod_code),
         raw_text=desc.masked,
-        time=_localize(text(cnote.get("cnote_pod_date")) or "", _POD_FORMATS, city_code),
+        time=read_local_time(cnote.get("cnote_pod_date"), _POD_FORMATS, city_code=city_code),
         location_name=desc.place or text(cnote.get("city_name")),
         location_code=destination,
         region_code=CITY_CODES[city_code].region_code if city_code else None,
@@ -227,11 +210,7 @@ def parse_tracking(
         raise PayloadError(f"{PARTNER}: the cnote has no cnote_no and no number was asked for")
     number = normalize_tracking_number(raw_number)
     result = ParseResult()
-    for index, row in enumerate(history):
-        try:
-            result.events.append(_event(row, index, number))
-        except ValueError as exc:
-            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    result.add_rows(PARTNER, history, partial(_event, number=number))
     if _lags_summary(cnote, history):
         try:
             result.events.append(_summary_event(cnote, len(history), number))

@@ -25,16 +25,26 @@ happens at the receiver's address (a delivery or a failed attempt).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.common import (
+    key_list,
+    load_json,
+    nullable,
+    one_line,
+    payload_object,
+    required_text,
+    row_object,
+    text,
+)
 from lintas.connectors.jnt.places import bare_city, locate_city
 from lintas.connectors.jnt.statuses import STATUSES
 from lintas.connectors.masking import mask_known_name, mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem, Reference
+from lintas.connectors.model import Event, ParseResult, Reference
 from lintas.connectors.regions import regency_for_postal_code
 from lintas.connectors.statuses import normalize_code
-from lintas.connectors.timezones import LocalTime, localize
+from lintas.connectors.timezones import read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
@@ -47,37 +57,23 @@ _AT_ADDRESS = (Status.DELIVERED, Status.DELIVERY_FAILED)
 _NOT_FOUND_WORDS = ("INVALID AWB", "NOT FOUND", "TIDAK DITEMUKAN")
 
 
-def _one_line(value: Any, limit: int = 80) -> str:
-    return " ".join(str(value).split())[:limit]
-
-
-def _body(body: Any) -> tuple[dict[str, Any] | None, list[Any]]:
+def _body(payload: Any) -> tuple[dict[str, Any] | None, list[Any]]:
     """(the body, its history rows); (None, []) when J&T does not know the AWB."""
-    if not isinstance(body, dict):
-        raise PayloadError(
-            f"{PARTNER}: not a J&T tracking payload: expected a JSON object, "
-            f"got {type(body).__name__}"
-        )
+    body = payload_object(payload, PARTNER, "a J&T tracking payload")
     if "history" not in body and ("error_id" in body or "error_message" in body):
         error_id = text(body.get("error_id")) or "?"
         message = text(body.get("error_message")) or ""
         if error_id == "404" or any(w in message.upper() for w in _NOT_FOUND_WORDS):
             return None, []
         raise PayloadError(
-            f"{PARTNER}: the API answered error {_one_line(error_id, 10)}: {_one_line(message)!r}"
+            f"{PARTNER}: the API answered error {one_line(error_id, 10)}: {one_line(message)!r}"
         )
     if "awb" not in body or "history" not in body:
-        keys = ", ".join(sorted(map(str, body))[:6]) or "none"
         raise PayloadError(
             f"{PARTNER}: not a J&T tracking payload: expected 'awb' and 'history' or "
-            f"'error_id' at the top level, found keys: {_one_line(keys, 120)}"
+            f"'error_id' at the top level, found keys: {one_line(key_list(body), 120)}"
         )
-    history = body["history"]
-    if history is None:
-        return body, []
-    if not isinstance(history, list):
-        raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
-    return body, history
+    return body, nullable(body["history"], list, "history", PARTNER) or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,30 +107,22 @@ def _mask_status(status_text: str, receiver: str | None) -> str:
 
 
 def _event(
-    row: Any, index: int, number: str, parties: list[_Party],
+    value: Any, index: int, number: str, parties: list[_Party],
     references: tuple[Reference, ...],
 ) -> Event:
-    if not isinstance(row, dict):
-        raise ValueError(f"row is a {type(row).__name__}, not an object")
-    code = text(row.get("status_code"))
-    if code is None:
-        raise ValueError("row has no status_code")
+    row = row_object(value)
+    code = required_text(row, "status_code")
     status_text = text(row.get("status")) or ""
     status = STATUSES.lookup(code, status_text)
     city_name = text(row.get("city_name"))
     bare, _ = bare_city(city_name)
     party = next((p for p in parties if bare and p.city == bare), None)
     match = locate_city(city_name)
-    local_text = text(row.get("date_time")) or ""
-    moment = parse_time(local_text, _TIME_FORMATS)
-    try:
-        time: LocalTime = localize(
-            moment, local_text,
-            postal_code=party.zipcode if party else None,
-            region_code=match.zone_code if match else None,
-        )
-    except OverflowError as exc:
-        raise ValueError(f"time {local_text!r} is out of range") from exc
+    time = read_local_time(
+        row.get("date_time"), _TIME_FORMATS,
+        postal_code=party.zipcode if party else None,
+        region_code=match.zone_code if match else None,
+    )
     region = regency_for_postal_code(party.zipcode) if party else None
     receiver_name = text(row.get("receiver"))
     at_address = party is not None and party.role == "receiver" and status in _AT_ADDRESS
@@ -173,9 +161,6 @@ def parse_tracking(
     references = (Reference("order_id", None, order),) if order else ()
     parties = _parties(body.get("detail"))
     result = ParseResult()
-    for index, row in enumerate(history):
-        try:
-            result.events.append(_event(row, index, number, parties, references))
-        except ValueError as exc:
-            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    result.add_rows(PARTNER, history, partial(_event, number=number, parties=parties,
+                                              references=references))
     return result

@@ -15,16 +15,23 @@ Lion does not send).
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
-from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.common import (
+    load_json,
+    nullable,
+    payload_object,
+    required_text,
+    row_object,
+    text,
+)
 from lintas.connectors.lion.statuses import STATUSES
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem, Reference
+from lintas.connectors.model import Event, ParseResult, Reference
 from lintas.connectors.statuses import normalize_code
-from lintas.connectors.timezones import CITY_CODES, CityCode, localize
+from lintas.connectors.timezones import CITY_CODES, CityCode, read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
-from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
 __all__ = ["PARTNER", "parse_tracking"]
@@ -48,29 +55,11 @@ _HANDOVER = re.compile(r"DIKIRIMKAN\s+OLEH\s*\(([^)]*)\)", re.IGNORECASE)
 _RECEIVER = re.compile(r"DITERIMA\s+OLEH\s+([A-Z][A-Z.' ]*?)\s*(?:\(|,|\d|$)", re.IGNORECASE)
 
 
-def _printable(value: Any, limit: int = 40) -> str:
-    """``value`` as one short line of text, for error messages."""
-    return str(value).encode("unicode_escape").decode("ascii")[:limit]
-
-
-def _history(body: Any) -> tuple[list[Any], dict[str, Any], bool]:
+def _history(payload: Any) -> tuple[list[Any], dict[str, Any], bool]:
     """(rows, stt summary, not_found) of a Lion body; PayloadError for anything else."""
-    if not isinstance(body, dict):
-        raise PayloadError(
-            f"{PARTNER}: not a Lion Parcel tracking payload: expected a JSON object, "
-            f"got {type(body).__name__}"
-        )
-    if "history" not in body or "stt" not in body:
-        keys = ", ".join(sorted(_printable(k) for k in body)[:6]) or "none"
-        raise PayloadError(
-            f"{PARTNER}: not a Lion Parcel tracking payload: expected 'stt' and 'history' "
-            f"at the top level, found keys: {keys}"
-        )
-    stt, history = body["stt"], body["history"]
-    if stt is not None and not isinstance(stt, dict):
-        raise PayloadError(f"{PARTNER}: 'stt' is a {type(stt).__name__}, not an object")
-    if history is not None and not isinstance(history, list):
-        raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
+    body = payload_object(payload, PARTNER, "a Lion Parcel tracking payload", ("stt", "history"))
+    stt = nullable(body["stt"], dict, "stt", PARTNER)
+    history = nullable(body["history"], list, "history", PARTNER)
     if stt is None or not history:
         return [], stt or {}, True
     return history, stt, False
@@ -92,15 +81,11 @@ def _references(desc: str) -> tuple[Reference, ...]:
     return (Reference("handover_to", partner, None),) if partner else ()
 
 
-def _event(row: Any, index: int, number: str) -> Event:
-    if not isinstance(row, dict):
-        raise ValueError(f"event is a {type(row).__name__}, not an object")
-    desc = text(row.get("desc"))
-    if desc is None:
-        raise ValueError("event has no desc")
-    desc = " ".join(desc.split())
-    local_text = text(row.get("date")) or ""
-    moment = parse_time(local_text, _TIME_FORMATS)
+def _event(value: Any, index: int, number: str) -> Event:
+    if not number:
+        raise ValueError("payload has no stt_no")
+    row = row_object(value, "event")
+    desc = " ".join(required_text(row, "desc", "event").split())
     code = (text(row.get("location")) or "").upper() or None
     city = _city(code)
     masked = mask_text(desc)
@@ -117,7 +102,8 @@ def _event(row: Any, index: int, number: str) -> Event:
         status=status,
         raw_status=raw_status,
         raw_text=masked,
-        time=localize(moment, local_text, region_code=city.region_code if city else None),
+        time=read_local_time(row.get("date"), _TIME_FORMATS,
+                             region_code=city.region_code if city else None),
         location_name=place or (city.name if city else None),
         location_code=code,
         region_code=city.region_code if city else None,
@@ -138,11 +124,5 @@ def parse_tracking(
     rows, stt, not_found = _history(load_json(payload, PARTNER))
     result = ParseResult(not_found=not_found)
     number = normalize_tracking_number(text(stt.get("stt_no")) or request_key or "")
-    for index, row in enumerate(rows):
-        try:
-            if not number:
-                raise ValueError("payload has no stt_no")
-            result.events.append(_event(row, index, number))
-        except (ValueError, OverflowError) as exc:
-            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    result.add_rows(PARTNER, rows, partial(_event, number=number))
     return result

@@ -22,41 +22,23 @@ import re
 from datetime import datetime
 from typing import Any
 
-from lintas.connectors.common import load_json, text
+from lintas.connectors.common import load_json, required_text, text, webhook_object
 from lintas.connectors.masking import mask_known_name, mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem, Reference
+from lintas.connectors.model import Event, ParseResult, Reference
 from lintas.connectors.ninja.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import localize
 from lintas.connectors.tracking import normalize_tracking_number
-from lintas.core.errors import PayloadError
 
 __all__ = ["PARTNER", "parse_tracking"]
 
 PARTNER = "ninja"
-_REQUIRED = ("tracking_id", "status")
 _TIME_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%z",
     "%Y-%m-%dT%H:%M:%S.%f%z",
     "%Y-%m-%d %H:%M:%S%z",
     "%Y-%m-%d %H:%M:%S.%f%z",
 )
-
-
-def _webhook(body: Any) -> dict[str, Any]:
-    """The webhook object; PayloadError when ``body`` is not a Ninja webhook at all."""
-    if not isinstance(body, dict):
-        raise PayloadError(
-            f"{PARTNER}: not a Ninja Xpress webhook: expected one JSON object, "
-            f"got {type(body).__name__}"
-        )
-    if not all(key in body for key in _REQUIRED):
-        keys = ", ".join(sorted(map(str, body))[:6]) or "none"
-        raise PayloadError(
-            f"{PARTNER}: not a Ninja Xpress webhook: expected 'tracking_id' and 'status', "
-            f"found keys: {keys}"
-        )
-    return body
 
 
 def _timestamp(value: Any) -> tuple[datetime, str]:
@@ -96,9 +78,7 @@ def _event(body: dict[str, Any], request_key: str | None) -> Event:
     if not number:
         raise ValueError("webhook has no tracking_id")
     tracking_number = normalize_tracking_number(number)
-    status_text = text(body.get("status"))
-    if status_text is None:
-        raise ValueError("webhook has no status")
+    status_text = required_text(body, "status", "webhook")
     moment, local_text = _timestamp(body.get("timestamp"))
     raw_pod = body.get("pod")
     pod: dict[str, Any] = raw_pod if isinstance(raw_pod, dict) else {}
@@ -131,10 +111,8 @@ def parse_tracking(
     Raises :class:`PayloadError` when the body is not a Ninja webhook at all; a webhook
     whose fields cannot be read becomes a :class:`Problem` (row 0) and no event.
     """
-    body = _webhook(load_json(payload, PARTNER))
+    body = webhook_object(load_json(payload, PARTNER), PARTNER, "a Ninja Xpress webhook",
+                          ("tracking_id", "status"))
     result = ParseResult()
-    try:
-        result.events.append(_event(body, request_key))
-    except ValueError as exc:
-        result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row 0: {exc}", 0))
+    result.add_rows(PARTNER, [body], lambda webhook, _: _event(webhook, request_key))
     return result

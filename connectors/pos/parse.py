@@ -12,14 +12,22 @@ receiver or sender, product, weight, content.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.common import (
+    key_list,
+    load_json,
+    payload_object,
+    required_text,
+    row_object,
+    text,
+)
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.model import Event, ParseResult
 from lintas.connectors.pos.statuses import STATUSES
 from lintas.connectors.regions import regency_for_office_code
-from lintas.connectors.timezones import localize
+from lintas.connectors.timezones import read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
@@ -31,13 +39,9 @@ _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d
 _RECEIVER_PART = 2
 
 
-def _rows(body: Any) -> tuple[list[Any] | None, bool]:
+def _rows(payload: Any) -> tuple[list[Any] | None, bool]:
     """(event rows, not_found) from either body shape; PayloadError for anything else."""
-    if not isinstance(body, dict):
-        raise PayloadError(
-            f"{PARTNER}: not a Pos Indonesia tracking payload: expected a JSON object, "
-            f"got {type(body).__name__}"
-        )
+    body = payload_object(payload, PARTNER, "a Pos Indonesia tracking payload")
     if "response" in body:
         response = body["response"]
         if response is None:
@@ -53,10 +57,9 @@ def _rows(body: Any) -> tuple[list[Any] | None, bool]:
             raise PayloadError(f"{PARTNER}: 'rs_tnt' holds no 'r_tnt'")
         data = envelope["r_tnt"]
     else:
-        keys = ", ".join(sorted(map(str, body))[:6]) or "none"
         raise PayloadError(
             f"{PARTNER}: not a Pos Indonesia tracking payload: expected 'response' or "
-            f"'rs_tnt' at the top level, found keys: {keys}"
+            f"'rs_tnt' at the top level, found keys: {key_list(body)}"
         )
     if data is None:
         return None, True
@@ -74,18 +77,13 @@ def _office_code(value: Any) -> str | None:
     return code.zfill(5) if code.isdigit() and len(code) < 5 else code
 
 
-def _event(row: Any, index: int, request_key: str | None) -> Event:
-    if not isinstance(row, dict):
-        raise ValueError(f"event is a {type(row).__name__}, not an object")
+def _event(value: Any, index: int, request_key: str | None) -> Event:
+    row = row_object(value, "event")
     barcode = text(row.get("barcode")) or request_key
     if not barcode:
         raise ValueError("event has no barcode")
     tracking_number = normalize_tracking_number(barcode)
-    event_name = text(row.get("eventName"))
-    if event_name is None:
-        raise ValueError("event has no eventName")
-    local_text = text(row.get("eventDate")) or ""
-    moment = parse_time(local_text, _TIME_FORMATS)
+    event_name = required_text(row, "eventName", "event")
     office_code = _office_code(row.get("officeCode"))
     postal_code = (
         office_code if office_code and office_code.isdigit() and len(office_code) == 5 else None
@@ -106,7 +104,7 @@ def _event(row: Any, index: int, request_key: str | None) -> Event:
         status=status,
         raw_status=" ".join(event_name.upper().split()),
         raw_text=mask_text(" ".join(status_text.split())),
-        time=localize(moment, local_text, postal_code=postal_code),
+        time=read_local_time(row.get("eventDate"), _TIME_FORMATS, postal_code=postal_code),
         location_name=location_name,
         location_code=office_code,
         postal_code=postal_code,
@@ -127,9 +125,5 @@ def parse_tracking(
     """
     rows, not_found = _rows(load_json(payload, PARTNER))
     result = ParseResult(not_found=not_found)
-    for index, row in enumerate(rows or ()):
-        try:
-            result.events.append(_event(row, index, request_key))
-        except ValueError as exc:
-            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    result.add_rows(PARTNER, rows or (), partial(_event, request_key=request_key))
     return result

@@ -13,14 +13,15 @@ time. A description without a known code leaves the time at WIB (``default``).
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
-from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.common import key_list, load_json, printable, required_text, row_object, text
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.model import Event, ParseResult
 from lintas.connectors.sap.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
-from lintas.connectors.timezones import CITY_CODES, localize
+from lintas.connectors.timezones import CITY_CODES, read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
@@ -37,19 +38,14 @@ _RECEIVER = re.compile(r"DITERIMA\s+OLEH\s+([A-Za-z][A-Za-z.' ]*?)\s*(?:\(|\[|,|
                        re.IGNORECASE)
 
 
-def _printable(value: Any, limit: int = 40) -> str:
-    """``value`` as one short line of text, for error messages."""
-    return str(value).encode("unicode_escape").decode("ascii")[:limit]
-
-
 def _rows(body: Any) -> list[Any]:
     """The rows of a SAP body; PayloadError for anything else."""
     if isinstance(body, list):
         return body
     if isinstance(body, dict):
-        keys = ", ".join(sorted(_printable(k) for k in body)[:6]) or "none"
+        keys = key_list(body, escaped=True)
         message = text(body.get("message")) or text(body.get("msg"))
-        said = f" ({_printable(message, 80)})" if message else ""
+        said = f" ({printable(message, 80)})" if message else ""
         raise PayloadError(
             f"{PARTNER}: not a SAP Express tracking payload: expected a list of rows, found an "
             f"object with keys: {keys}{said}"
@@ -76,17 +72,12 @@ def _branch(description: str) -> tuple[str | None, str | None, str | None]:
     return code, name, city.region_code if city else None
 
 
-def _event(row: Any, index: int, request_key: str | None) -> Event:
-    if not isinstance(row, dict):
-        raise ValueError(f"row is a {type(row).__name__}, not an object")
+def _event(value: Any, index: int, request_key: str | None) -> Event:
+    row = row_object(value)
     number = normalize_tracking_number(text(row.get("awb_no")) or request_key or "")
     if not number:
         raise ValueError("row has no awb_no")
-    state = text(row.get("rowstate_name"))
-    if state is None:
-        raise ValueError("row has no rowstate_name")
-    local_text = text(row.get("create_date")) or ""
-    moment = parse_time(local_text, _TIME_FORMATS)
+    state = required_text(row, "rowstate_name")
     description = " ".join((text(row.get("description")) or "").split())
     code, place, region = _branch(description)
     raw_status = normalize_code(state)
@@ -101,7 +92,7 @@ def _event(row: Any, index: int, request_key: str | None) -> Event:
         status=status,
         raw_status=raw_status,
         raw_text=mask_text(description),
-        time=localize(moment, local_text, region_code=region),
+        time=read_local_time(row.get("create_date"), _TIME_FORMATS, region_code=region),
         location_name=place,
         location_code=code,
         region_code=region,
@@ -120,9 +111,5 @@ def parse_tracking(
     """
     rows = _rows(load_json(payload, PARTNER))
     result = ParseResult(not_found=not rows)
-    for index, row in enumerate(rows):
-        try:
-            result.events.append(_event(row, index, request_key))
-        except (ValueError, OverflowError) as exc:
-            result.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    result.add_rows(PARTNER, rows, partial(_event, request_key=request_key))
     return result

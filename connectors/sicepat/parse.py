@@ -25,15 +25,23 @@ other scan stays in WIB, marked ``default``.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
-from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.common import (
+    load_json,
+    nullable,
+    one_line,
+    required_text,
+    row_object,
+    text,
+)
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.model import Event, ParseResult
 from lintas.connectors.sicepat.places import city_code_for_place
 from lintas.connectors.sicepat.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
-from lintas.connectors.timezones import CITY_CODES, LocalTime, localize
+from lintas.connectors.timezones import CITY_CODES, read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
@@ -52,10 +60,6 @@ _AT_DESTINATION = frozenset(
 _PERSON_STATUSES = (Status.DELIVERED, Status.RETURNED)
 
 
-def _one_line(value: Any, limit: int = 80) -> str:
-    return " ".join(str(value).split())[:limit]
-
-
 def _result(body: Any) -> tuple[dict[str, Any] | None, list[Any]]:
     """(the ``result`` object, its history rows); (None, []) when SiCepat does not know
     the waybill."""
@@ -63,7 +67,7 @@ def _result(body: Any) -> tuple[dict[str, Any] | None, list[Any]]:
         found = ", ".join(sorted(map(str, body))[:6]) if isinstance(body, dict) else ""
         raise PayloadError(
             f"{PARTNER}: not a SiCepat tracking payload: expected 'sicepat' at the top level, "
-            f"found {_one_line(found, 120) or type(body).__name__}"
+            f"found {one_line(found, 120) or type(body).__name__}"
         )
     envelope = body["sicepat"]
     if not isinstance(envelope, dict):
@@ -75,19 +79,12 @@ def _result(body: Any) -> tuple[dict[str, Any] | None, list[Any]]:
     if code not in (None, "200"):
         description = text(status.get("description")) if isinstance(status, dict) else None
         raise PayloadError(
-            f"{PARTNER}: the API answered {_one_line(code, 10)}: {_one_line(description or '')!r}"
+            f"{PARTNER}: the API answered {one_line(code, 10)}: {one_line(description or '')!r}"
         )
-    result = envelope.get("result")
+    result = nullable(envelope.get("result"), dict, "result", PARTNER)
     if result is None:
         return None, []
-    if not isinstance(result, dict):
-        raise PayloadError(f"{PARTNER}: 'result' is a {type(result).__name__}, not an object")
-    history = result.get("track_history")
-    if history is None:
-        return result, []
-    if not isinstance(history, list):
-        raise PayloadError(f"{PARTNER}: 'track_history' is a {type(history).__name__}, not a list")
-    return result, history
+    return result, nullable(result.get("track_history"), list, "track_history", PARTNER) or []
 
 
 def _waybill(value: Any, request_key: str | None) -> str | None:
@@ -103,14 +100,11 @@ def _end(code: str | None) -> tuple[str | None, str | None]:
 
 
 def _event(
-    row: Any, index: int, number: str, ends: dict[str, tuple[str | None, str | None]],
+    value: Any, index: int, number: str, ends: dict[str, tuple[str | None, str | None]],
     pod_receiver: str | None,
 ) -> Event:
-    if not isinstance(row, dict):
-        raise ValueError(f"row is a {type(row).__name__}, not an object")
-    code = text(row.get("status"))
-    if code is None:
-        raise ValueError("row has no status")
+    row = row_object(value)
+    code = required_text(row, "status")
     desc = " ".join((text(row.get("city")) or "").split())
     status = STATUSES.lookup(code, desc)
     brackets = _BRACKET.findall(desc)
@@ -122,12 +116,7 @@ def _event(
         location_code, city_code = ends["origin"]
     elif city_code is None and status in _AT_DESTINATION:
         location_code, city_code = ends["destination"]
-    local_text = text(row.get("date_time")) or ""
-    moment = parse_time(local_text, _TIME_FORMATS)
-    try:
-        time: LocalTime = localize(moment, local_text, city_code=city_code)
-    except OverflowError as exc:
-        raise ValueError(f"time {local_text!r} is out of range") from exc
+    time = read_local_time(row.get("date_time"), _TIME_FORMATS, city_code=city_code)
     person = text(row.get("receiver_name"))
     if person is None and status is Status.DELIVERED:
         person = pod_receiver
@@ -168,9 +157,6 @@ def parse_tracking(
     }
     pod_receiver = text(result.get("POD_receiver"))
     parsed = ParseResult()
-    for index, row in enumerate(history):
-        try:
-            parsed.events.append(_event(row, index, number, ends, pod_receiver))
-        except ValueError as exc:
-            parsed.problems.append(Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index))
+    parsed.add_rows(PARTNER, history, partial(_event, number=number, ends=ends,
+                                              pod_receiver=pod_receiver))
     return parsed

@@ -13,14 +13,23 @@ zone of the time; a city missing from the table leaves it at WIB (``default``).
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
-from lintas.connectors.common import load_json, parse_time, text
+from lintas.connectors.common import (
+    load_json,
+    nullable,
+    payload_object,
+    printable,
+    required_text,
+    row_object,
+    text,
+)
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.model import Event, ParseResult
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.tiki.statuses import STATUSES
-from lintas.connectors.timezones import localize
+from lintas.connectors.timezones import read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
@@ -59,36 +68,17 @@ PLACES: dict[str, str] = {
 _RECEIVER = re.compile(r"RECEIVED\s+BY\s*:?\s*([A-Z][A-Z.' ]*?)\s*(?:\(|,|\d|$)", re.IGNORECASE)
 
 
-def _printable(value: Any, limit: int = 40) -> str:
-    """``value`` as one short line of text, for error messages."""
-    return str(value).encode("unicode_escape").decode("ascii")[:limit]
-
-
-def _connotes(body: Any) -> list[Any]:
+def _connotes(payload: Any) -> list[Any]:
     """The ``response`` items of a TIKI body; PayloadError for anything else."""
-    if not isinstance(body, dict):
-        raise PayloadError(
-            f"{PARTNER}: not a TIKI tracking payload: expected a JSON object, "
-            f"got {type(body).__name__}"
-        )
-    if "response" not in body or "status" not in body:
-        keys = ", ".join(sorted(_printable(k) for k in body)[:6]) or "none"
-        raise PayloadError(
-            f"{PARTNER}: not a TIKI tracking payload: expected 'status' and 'response' at the "
-            f"top level, found keys: {keys}"
-        )
+    body = payload_object(payload, PARTNER, "a TIKI tracking payload", ("status", "response"))
     status = text(body["status"])
     if status != "200":
-        message = _printable(text(body.get("message")) or "no message", 80)
-        raise PayloadError(f"{PARTNER}: the API answered status {_printable(status)}: {message}")
+        message = printable(text(body.get("message")) or "no message", 80)
+        raise PayloadError(f"{PARTNER}: the API answered status {printable(status)}: {message}")
     response = body["response"]
-    if response is None:
-        return []
     if isinstance(response, dict):  # one connote may come as an object
         response = [response]
-    if not isinstance(response, list):
-        raise PayloadError(f"{PARTNER}: 'response' is a {type(response).__name__}, not a list")
-    return response
+    return nullable(response, list, "response", PARTNER) or []
 
 
 def _place(value: Any) -> tuple[str | None, str | None]:
@@ -100,15 +90,11 @@ def _place(value: Any) -> tuple[str | None, str | None]:
     return place, PLACES.get(name) or PLACES.get(name.split(" ")[0])
 
 
-def _event(row: Any, index: int, number: str) -> Event:
-    if not isinstance(row, dict):
-        raise ValueError(f"event is a {type(row).__name__}, not an object")
-    status_text = text(row.get("status"))
-    if status_text is None:
-        raise ValueError("event has no status text")
-    status_text = " ".join(status_text.split())
-    local_text = text(row.get("entry_date")) or ""
-    moment = parse_time(local_text, _TIME_FORMATS)
+def _event(value: Any, index: int, number: str) -> Event:
+    if not number:
+        raise ValueError("connote has no cnno")
+    row = row_object(value, "event")
+    status_text = " ".join(required_text(row, "status", "event", "status text").split())
     place, region = _place(row.get("entry_place"))
     masked = mask_text(status_text)
     raw_status = normalize_code(masked)
@@ -124,7 +110,7 @@ def _event(row: Any, index: int, number: str) -> Event:
         status=status,
         raw_status=raw_status,
         raw_text=masked,
-        time=localize(moment, local_text, region_code=region),
+        time=read_local_time(row.get("entry_date"), _TIME_FORMATS, region_code=region),
         location_name=place,
         region_code=region,
         detail=mask_text(" ".join(note.split())) if note else None,
@@ -148,21 +134,11 @@ def parse_tracking(
     for connote in connotes:
         if not isinstance(connote, dict):
             raise PayloadError(f"{PARTNER}: a 'response' item is a {type(connote).__name__}")
-        history = connote.get("history")
+        history = nullable(connote.get("history"), list, "history", PARTNER)
         if history is None:
             continue
-        if not isinstance(history, list):
-            raise PayloadError(f"{PARTNER}: 'history' is a {type(history).__name__}, not a list")
         number = normalize_tracking_number(text(connote.get("cnno")) or request_key or "")
-        for row in history:
-            try:
-                if not number:
-                    raise ValueError("connote has no cnno")
-                result.events.append(_event(row, index, number))
-            except (ValueError, OverflowError) as exc:
-                result.problems.append(
-                    Problem("InvalidEvent", f"{PARTNER}: row {index}: {exc}", index)
-                )
-            index += 1
+        result.add_rows(PARTNER, history, partial(_event, number=number), first=index)
+        index += len(history)
     result.not_found = index == 0
     return result
