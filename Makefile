@@ -6,13 +6,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: help install demo test test-unit test-integration bench lint typecheck clean
+.PHONY: help install demo test test-unit test-integration bench fuzz lint typecheck clean
 
 help:
 	@echo "make demo        run the pipeline end to end once (starts and stops its own Kafka)"
 	@echo "make test        run the whole test suite (real Kafka broker and PostgreSQL)"
 	@echo "make test-unit   only the tests that need no broker"
 	@echo "make bench       measure throughput ratios (see docs/benchmarks.md)"
+	@echo "make fuzz        20,000 hostile payloads per partner through the CLI and the agent"
 	@echo "make lint        ruff, mypy, the import contract and function sizes (docs/architecture.md)"
 
 $(STAMP): pyproject.toml
@@ -40,6 +41,9 @@ test-integration: install
 
 bench: install
 	$(BIN)/python -m bench
+
+fuzz: install
+	$(BIN)/python -m tools.fuzz --per-partner $(or $(FUZZ_PER_PARTNER),20000)
 
 lint: install
 	$(BIN)/ruff check .

@@ -19,7 +19,6 @@ Every refusal says why, as ``{"error": "..."}``, and never echoes a secret.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import threading
 import time
@@ -180,7 +179,7 @@ class _Ingest:
             return _error(401, refusal)
         signature = request.headers.get(SIGNATURE_HEADER)
         if signature is None:
-            return await self.produce(request, partner_id, body)
+            return (await self.produce(request, partner_id, body))[0]
         first, record_id = self.replay.claim(signature)
         if not first:
             if record_id is None:
@@ -190,22 +189,24 @@ class _Ingest:
             return JSONResponse({"accepted": True, "duplicate": True, "record_id": record_id},
                                 status_code=200)
         try:
-            response = await self.produce(request, partner_id, body)
-            if response.status_code == 202:
-                self.replay.done(signature, json.loads(response.body)["record_id"])
+            response, record_id = await self.produce(request, partner_id, body)
+            if record_id is not None:
+                self.replay.done(signature, record_id)
             return response
         finally:
             self.replay.release(signature)
 
-    async def produce(self, request: Request, partner_id: str, body: bytes) -> Response:
-        """Parse (off the event loop), produce, and answer 202 once the broker has it."""
+    async def produce(self, request: Request, partner_id: str,
+                      body: bytes) -> tuple[Response, str | None]:
+        """Parse (off the event loop), produce, and answer 202 once the broker has it;
+        (the answer, the id of the record produced or None)."""
         try:
             result = await run_in_threadpool(_parse, partner_id, body)
         except PayloadError as exc:
-            return _error(400, str(exc))
+            return _error(400, str(exc)), None
         problems = [p.message for p in result.problems]
         if not result.events:
-            return _error(400, f"{partner_id}: the body holds no event", problems=problems)
+            return _error(400, f"{partner_id}: the body holds no event", problems=problems), None
         numbers = sorted({e.tracking_number for e in result.events})
         record = raw_record(
             partner=partner_id, kind="webhook", connector="ingest",
@@ -217,12 +218,12 @@ class _Ingest:
                                     f"{partner_id}:{numbers[0]}")
         except BrokerError:
             return JSONResponse({"error": "the broker is unavailable; send again later"},
-                                status_code=503, headers={"Retry-After": "5"})
+                                status_code=503, headers={"Retry-After": "5"}), None
         return JSONResponse(
             {"accepted": True, "record_id": record["record_id"], "events": len(result.events),
              "tracking_numbers": numbers, "problems": problems},
             status_code=202,
-        )
+        ), record["record_id"]
 
 
 def create_ingest_app(

@@ -22,7 +22,6 @@ from lintas.core.topics import (
     raw_topic,
 )
 from lintas.kafka.broker import bootstrap_servers
-from lintas.schemas.codec import register_faust_codecs
 from lintas.streams.agents import register_agents
 from lintas.streams.pipeline import (
     AGENT_NAMES,
@@ -77,7 +76,6 @@ def selected_agents(settings: Settings) -> set[str]:
 
 def create_app(settings: Settings) -> Pipeline:
     """Build the app, its topics, table and agents."""
-    register_faust_codecs()
     register_transport()
     (settings.home / "worker").mkdir(parents=True, exist_ok=True)
     app = faust.App(settings.app_id, autodiscover=False, **faust_settings(settings))
@@ -97,14 +95,10 @@ def create_app(settings: Settings) -> Pipeline:
             *(raw_topic(p) for p in sorted(PARTNERS)),
             key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
         ),
-        shipment_events=app.topic(
-            SHIPMENT_EVENTS, key_type=bytes, key_serializer="raw",
-            value_serializer="lintas.ShipmentEvent",
-        ),
-        network_nodes=app.topic(
-            NETWORK_NODES, key_type=bytes, key_serializer="raw",
-            value_serializer="lintas.NetworkNode",
-        ),
+        # Agents decode what they read themselves: a record that does not decode is a
+        # dead letter, not a crash in Faust's stream.
+        shipment_events=app.topic(SHIPMENT_EVENTS, **raw),
+        network_nodes=app.topic(NETWORK_NODES, **raw),
         shipment_views=app.topic(SHIPMENTS, **raw),
         dead_letters=app.topic(DLQ, **raw),
         leg_updates=app.topic(LEG_UPDATES, partitions=1, internal=True, **raw),

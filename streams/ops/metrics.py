@@ -11,6 +11,8 @@ serves nothing, and the metrics are then only kept in memory.
 - ``lintas_events_unmapped_status_total{partner}`` (counter, worker): events whose raw
   status no line of the partner's status table lists (canonical status ``unknown``): a
   table to extend (``lintas partners crosswalk``, the event keeps its raw code).
+- ``lintas_agent_poison_records_total{agent,error}`` (counter, worker): records an agent
+  sent to the DLQ because processing them raised (the agent went on).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from prometheus_client import REGISTRY, Counter, Histogram, start_http_server
 
 __all__ = [
+    "POISON_RECORDS",
     "SINK_COMMIT_SECONDS",
     "SINK_RECORDS",
     "UNMAPPED_STATUSES",
@@ -41,6 +44,12 @@ UNMAPPED_STATUSES = Counter(
     "lintas_events_unmapped_status",
     "Events whose raw status the partner's status table does not list, by partner.",
     ["partner"],
+)
+
+POISON_RECORDS = Counter(
+    "lintas_agent_poison_records",
+    "Records an agent sent to the DLQ because processing them raised, by agent and error.",
+    ["agent", "error"],
 )
 
 

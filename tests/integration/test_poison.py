@@ -1,0 +1,117 @@
+"""Poison records of every class through a real worker on the real broker: each one ends up
+in the DLQ with its stage and reason, the agents go on, and a good record sent after them
+all still reaches the view."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import uuid
+from pathlib import Path
+
+import pytest
+
+from lintas.connectors.registry import PARTNERS
+from lintas.connectors.runtime.producer import RawProducer, raw_record
+from lintas.core.deadletters import decode
+from lintas.core.topics import DLQ, NETWORK_NODES, SHIPMENT_EVENTS, catalog, raw_topic
+from lintas.demo import ChildProcess
+from lintas.kafka.admin import admin_client, ensure_topics
+from lintas.streams.pipeline import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
+from lintas.streams.view.store import open_store
+from tests.conftest import FIXTURES
+from tests.integration.conftest import wait_for
+from tests.integration.helpers import read_topic
+from tests.support.mutations import CLASSES, mutate
+
+pytestmark = pytest.mark.integration
+
+#: Topics other than raw ones, the agent reading each, and bytes that are no record.
+_INNER = {
+    SHIPMENT_EVENTS: "collect_legs",
+    NETWORK_NODES: "place_outlets",
+    LEG_UPDATES: "link_legs",
+    SHIPMENT_LEGS: "assemble_shipments",
+    OUTLETS_BY_REGION: "match_service_points",
+}
+
+
+def _topics(bootstrap: str) -> set[str]:
+    admin = admin_client(bootstrap)
+    try:
+        return set(admin.list_topics())
+    finally:
+        admin.close()
+
+
+def _pos_payload(barcode: str) -> bytes:
+    body = (FIXTURES / "pos" / "delivered.json").read_text()
+    original = json.loads(body)["response"]["data"][0]["barcode"]
+    return body.replace(original, barcode).encode()
+
+
+def test_poison_records_go_to_the_dlq_and_the_agents_go_on(kafka_bootstrap, tmp_path: Path):
+    run = uuid.uuid4().hex[:10]
+    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap,
+               LINTAS_HOME=str(tmp_path / "home"), LINTAS_APP_ID=f"lintas-poison-{run}",
+               LINTAS_DATABASE_URL=f"sqlite:///{tmp_path / 'view.db'}")
+    worker = ChildProcess("worker", ["worker"], env, tmp_path)
+    sink = ChildProcess("sink", ["sink"], env, tmp_path)
+    store = open_store(f"sqlite:///{tmp_path / 'view.db'}")
+    producer = RawProducer(kafka_bootstrap)
+    try:
+        wait_for(lambda: set(_INNER) <= _topics(kafka_bootstrap), timeout=120,
+                 what="the worker's internal topics")
+        # Raw records: bytes that are no RawRecord, and hostile payloads of every class.
+        producer.send_bytes(raw_topic("pos"), f"poison-{run}-raw".encode(), b"\x00not avro")
+        rng = random.Random(run)
+        hostile = {}
+        for kind in CLASSES:
+            key = f"poison-{run}-{kind}"
+            _, payload = mutate(_pos_payload(f"P{rng.randrange(10**13):013d}"), rng, kind)
+            hostile[key] = kind
+            producer.send(raw_record(partner="pos", kind="tracking", connector="test",
+                                     source="test", payload=payload, request_key=key), key)
+        # Every other topic an agent reads: bytes that do not decode.
+        for topic in _INNER:
+            producer.send_bytes(topic, f"poison-{run}-{topic}".encode(), b"\xff\xfe garbage")
+        # And after all of them, a good record.
+        barcode = f"P{rng.randrange(10**13):013d}"
+        producer.send(raw_record(partner="pos", kind="tracking", connector="test",
+                                 source="test", payload=_pos_payload(barcode),
+                                 request_key=barcode), f"pos:{barcode}")
+        producer.flush()
+
+        wait_for(lambda: store.shipment(f"pos:{barcode}") is not None, timeout=180,
+                 what="the good record's shipment in the view")
+
+        def letters() -> dict[str, list[dict]]:
+            found: dict[str, list[dict]] = {}
+            for record in read_topic(kafka_bootstrap, DLQ):
+                if record.key and record.key.startswith(f"poison-{run}".encode()):
+                    found.setdefault(record.key.decode(), []).append(
+                        decode(record.headers, record.key, record.value))
+            return found
+
+        expected_keys = {f"poison-{run}-raw", *(f"poison-{run}-{t}" for t in _INNER)}
+        got = wait_for(lambda: (found := letters()) and expected_keys <= set(found) and found,
+                       timeout=120, what=lambda: f"dead letters for {expected_keys}")
+        assert got[f"poison-{run}-raw"][0]["stage"] == "normalize"
+        for topic, agent in _INNER.items():
+            (letter,) = got[f"poison-{run}-{topic}"]
+            assert letter["stage"] == agent, letter
+            assert letter["source_topic"] == topic and letter["error_message"]
+            assert letter["payload"] == b"\xff\xfe garbage"
+        # A hostile payload either yields events or dead letters naming the partner.
+        for key in hostile:
+            for letter in got.get(key, []):
+                assert letter["stage"] == "normalize" and letter["partner"] == "pos", letter
+        assert worker.alive() and sink.alive(), worker.log_tail()
+        assert "Traceback" not in worker.log_path.read_text(errors="replace")
+    finally:
+        producer.close()
+        worker.stop()
+        sink.stop()
+        store.close()
