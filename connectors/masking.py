@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["mask_known_name", "mask_name", "mask_phone", "mask_text"]
+__all__ = ["mask_known_name", "mask_name", "mask_phone", "mask_text", "masked_name_in"]
 
 _PHONE = re.compile(r"(?<![\w*])(?:\+62|62|0)[\s.-]?8\d(?:[\s.-]?\d){6,11}(?!\d)")
 
@@ -77,6 +77,13 @@ def mask_known_name(text: str, name: str | None) -> str:
     pattern = r"(?<!\w)" + re.escape(" ".join(name.split())) + r"(?!\w)"
     masked = mask_name(name)
     return re.sub(pattern, lambda _: masked, text, flags=re.IGNORECASE)
+
+
+def masked_name_in(text: str, pattern: re.Pattern[str]) -> str | None:
+    """The name the first group of ``pattern`` finds in ``text`` (a receiver a sentence
+    names), masked as :func:`mask_name` does; None when it finds none."""
+    found = pattern.search(text)
+    return mask_name(found.group(1)) if found and found.group(1).strip() else None
 
 
 def _mask_name_match(match: re.Match[str]) -> str:

@@ -7,13 +7,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeAlias
 
 from lintas.connectors.common import repair_text
 from lintas.connectors.timezones import LocalTime
 from lintas.schemas.statuses import Status
 
-__all__ = ["Event", "ParseResult", "Problem", "Reference", "event_id"]
+__all__ = ["Event", "ParseResult", "Payload", "Problem", "Reference", "event_id"]
+
+#: What a parser reads: the body as received, or JSON already decoded.
+Payload: TypeAlias = bytes | str | dict[str, Any] | list[Any]
 
 _TEXT_NOISE = re.compile(r"[\W_]+", re.UNICODE)
 

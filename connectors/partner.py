@@ -3,8 +3,7 @@
 ::
 
     PARTNER = Partner(
-        id="jne", name="JNE", mode="pull",
-        parse_tracking=parse_tracking, statuses=STATUSES,
+        "jne", "JNE", "pull", parse_tracking, STATUSES,   # id, name, mode, parser, table
         tracking_numbers=TrackingNumbers(r"\\d{15,16}"),
         api=API,                                   # client.py: the pull API's spec
         network_drop=NetworkDrop({...}, delimiter=";"),
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from lintas.connectors.model import ParseResult
+from lintas.connectors.model import ParseResult, Payload
 from lintas.connectors.network import NetworkResult, parse_csv_network
 from lintas.connectors.runtime.client import Api, PartnerClient
 from lintas.connectors.statuses import StatusTable
@@ -80,7 +79,7 @@ class Partner:
         if (self.mode == "pull") != (self.api is not None):
             raise ValueError(f"{self.id}: a pull partner has an api, and only a pull partner")
 
-    def parse(self, payload: bytes | str | dict[str, Any], *, request_key: str | None = None,
+    def parse(self, payload: Payload, *, request_key: str | None = None,
               **options: Any) -> ParseResult:
         """The partner's parse, with each event's tracking number checked against the
         partner's known shapes (flags only: a flagged number is processed like any other).

@@ -28,7 +28,7 @@ from lintas.connectors.common import (
     text,
 )
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult
+from lintas.connectors.model import Event, ParseResult, Payload
 from lintas.connectors.regions import regency_for_postal_code
 from lintas.connectors.timezones import read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
@@ -129,9 +129,7 @@ def _event(value: Any, index: int, content: dict[str, Any], number: str) -> Even
     )
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """Canonical events of one AnterAja tracking payload.
 
     Raises :class:`PayloadError` when the payload is not an AnterAja tracking body at all; a

@@ -20,7 +20,7 @@ from typing import Any
 from lintas.connectors.common import load_json, required_text, text, webhook_object
 from lintas.connectors.idexpress.statuses import DESCRIBED_BY_TEXT, STATUSES
 from lintas.connectors.masking import mask_known_name, mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult
+from lintas.connectors.model import Event, ParseResult, Payload
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import localize
 from lintas.connectors.tracking import normalize_tracking_number
@@ -85,9 +85,7 @@ def _event(body: dict[str, Any], request_key: str | None) -> Event:
     )
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """The canonical event of one ID Express webhook body.
 
     Raises :class:`PayloadError` when the body is not an ID Express webhook at all; a

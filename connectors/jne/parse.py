@@ -39,7 +39,7 @@ from lintas.connectors.common import (
 from lintas.connectors.jne.places import city_code_for_place
 from lintas.connectors.jne.statuses import STATUSES
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Problem
+from lintas.connectors.model import Event, ParseResult, Payload, Problem
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import CITY_CODES, LocalTime, read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
@@ -194,9 +194,7 @@ def _lags_summary(cnote: dict[str, Any], history: list[Any]) -> bool:
     return normalize_code(pod_code) not in codes
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """Canonical events of one JNE tracking payload.
 
     Raises :class:`PayloadError` when the payload is not a JNE tracking body at all; a bad

@@ -41,7 +41,7 @@ from lintas.connectors.common import (
 from lintas.connectors.jnt.places import bare_city, locate_city
 from lintas.connectors.jnt.statuses import STATUSES
 from lintas.connectors.masking import mask_known_name, mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Reference
+from lintas.connectors.model import Event, ParseResult, Payload, Reference
 from lintas.connectors.regions import regency_for_postal_code
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import read_local_time
@@ -142,9 +142,7 @@ def _event(
     )
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """Canonical events of one J&T tracking payload.
 
     Raises :class:`PayloadError` when the payload is not a J&T tracking body at all; a bad

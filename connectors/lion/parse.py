@@ -27,8 +27,8 @@ from lintas.connectors.common import (
     text,
 )
 from lintas.connectors.lion.statuses import STATUSES
-from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Reference
+from lintas.connectors.masking import mask_text, masked_name_in
+from lintas.connectors.model import Event, ParseResult, Payload, Reference
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import CITY_CODES, CityCode, read_local_time
 from lintas.connectors.tracking import normalize_tracking_number
@@ -91,10 +91,7 @@ def _event(value: Any, index: int, number: str) -> Event:
     masked = mask_text(desc)
     raw_status = normalize_code(masked)
     status = STATUSES.lookup(raw_status)
-    receiver = None
-    if status is Status.DELIVERED:
-        found = _RECEIVER.search(desc)
-        receiver = mask_name(found.group(1)) if found and found.group(1).strip() else None
+    receiver = masked_name_in(desc, _RECEIVER) if status is Status.DELIVERED else None
     place = desc.rsplit(",", 1)[1].strip() if "," in desc else None
     return Event(
         partner=PARTNER,
@@ -113,9 +110,7 @@ def _event(value: Any, index: int, number: str) -> Event:
     )
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """Canonical events of one Lion Parcel tracking payload.
 
     Raises :class:`PayloadError` when the payload is not a Lion tracking body at all; a bad

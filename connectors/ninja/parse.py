@@ -24,7 +24,7 @@ from typing import Any
 
 from lintas.connectors.common import load_json, required_text, text, webhook_object
 from lintas.connectors.masking import mask_known_name, mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Reference
+from lintas.connectors.model import Event, ParseResult, Payload, Reference
 from lintas.connectors.ninja.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import localize
@@ -103,9 +103,7 @@ def _event(body: dict[str, Any], request_key: str | None) -> Event:
     )
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """The canonical event of one Ninja Xpress webhook body.
 
     Raises :class:`PayloadError` when the body is not a Ninja webhook at all; a webhook

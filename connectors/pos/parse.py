@@ -24,7 +24,7 @@ from lintas.connectors.common import (
     text,
 )
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult
+from lintas.connectors.model import Event, ParseResult, Payload
 from lintas.connectors.pos.statuses import STATUSES
 from lintas.connectors.regions import regency_for_office_code
 from lintas.connectors.timezones import read_local_time
@@ -115,9 +115,7 @@ def _event(value: Any, index: int, request_key: str | None) -> Event:
     )
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """Canonical events of one Pos tracking payload.
 
     Raises :class:`PayloadError` when the payload is not a Pos tracking body at all; a bad

@@ -17,8 +17,8 @@ from functools import partial
 from typing import Any
 
 from lintas.connectors.common import key_list, load_json, printable, required_text, row_object, text
-from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult
+from lintas.connectors.masking import mask_text, masked_name_in
+from lintas.connectors.model import Event, ParseResult, Payload
 from lintas.connectors.sap.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import CITY_CODES, read_local_time
@@ -82,10 +82,7 @@ def _event(value: Any, index: int, request_key: str | None) -> Event:
     code, place, region = _branch(description)
     raw_status = normalize_code(state)
     status = STATUSES.lookup(raw_status)
-    receiver = None
-    if status is Status.DELIVERED:
-        found = _RECEIVER.search(description)
-        receiver = mask_name(found.group(1)) if found and found.group(1).strip() else None
+    receiver = masked_name_in(description, _RECEIVER) if status is Status.DELIVERED else None
     return Event(
         partner=PARTNER,
         tracking_number=number,
@@ -101,9 +98,7 @@ def _event(value: Any, index: int, request_key: str | None) -> Event:
     )
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any] | list[Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """Canonical events of one SAP Express tracking payload.
 
     Raises :class:`PayloadError` when the payload is not a SAP tracking body at all; a bad

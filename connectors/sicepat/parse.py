@@ -28,6 +28,7 @@ import re
 from functools import partial
 from typing import Any
 
+from lintas.connectors.cities import city_code_in_text
 from lintas.connectors.common import (
     load_json,
     nullable,
@@ -37,8 +38,7 @@ from lintas.connectors.common import (
     text,
 )
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult
-from lintas.connectors.sicepat.places import city_code_for_place
+from lintas.connectors.model import Event, ParseResult, Payload
 from lintas.connectors.sicepat.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import CITY_CODES, read_local_time
@@ -109,7 +109,7 @@ def _event(
     status = STATUSES.lookup(code, desc)
     brackets = _BRACKET.findall(desc)
     place = brackets[0].strip() if brackets and not _COURIER.search(brackets[0]) else None
-    city_code = city_code_for_place(place)
+    city_code = city_code_in_text(place)
     location_name = mask_text(place) if place and city_code else None
     location_code = None
     if city_code is None and status in _AT_ORIGIN:
@@ -136,9 +136,7 @@ def _event(
     )
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """Canonical events of one SiCepat tracking payload.
 
     Raises :class:`PayloadError` when the payload is not a SiCepat tracking body at all; a

@@ -9,9 +9,8 @@ index (and line, for text files); the other rows still count.
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from lintas.connectors.model import ParseResult, Problem
+from lintas.connectors.model import ParseResult, Payload, Problem
 from lintas.connectors.standard.decode import Row, read_rows
 from lintas.connectors.standard.record import event_from_row
 from lintas.core.errors import PayloadError
@@ -21,8 +20,7 @@ __all__ = ["PARTNER", "parse_tracking"]
 PARTNER = "standard"
 
 
-def _rows(payload: bytes | str | dict[str, Any] | list[Any],
-          content_type: str | None) -> list[Row]:
+def _rows(payload: Payload, content_type: str | None) -> list[Row]:
     if isinstance(payload, dict):
         payload = [payload]
     if isinstance(payload, list):  # already decoded JSON: one object per row
@@ -34,7 +32,7 @@ def _rows(payload: bytes | str | dict[str, Any] | list[Any],
 
 
 def parse_tracking(
-    payload: bytes | str | dict[str, Any] | list[Any],
+    payload: Payload,
     *,
     request_key: str | None = None,
     content_type: str | None = None,

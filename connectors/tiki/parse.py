@@ -25,8 +25,8 @@ from lintas.connectors.common import (
     row_object,
     text,
 )
-from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult
+from lintas.connectors.masking import mask_text, masked_name_in
+from lintas.connectors.model import Event, ParseResult, Payload
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.tiki.statuses import STATUSES
 from lintas.connectors.timezones import read_local_time
@@ -99,10 +99,7 @@ def _event(value: Any, index: int, number: str) -> Event:
     masked = mask_text(status_text)
     raw_status = normalize_code(masked)
     status = STATUSES.lookup(raw_status, raw_status)
-    receiver = None
-    if status is Status.DELIVERED:
-        found = _RECEIVER.search(status_text)
-        receiver = mask_name(found.group(1)) if found and found.group(1).strip() else None
+    receiver = masked_name_in(status_text, _RECEIVER) if status is Status.DELIVERED else None
     note = text(row.get("noted"))
     return Event(
         partner=PARTNER,
@@ -119,9 +116,7 @@ def _event(value: Any, index: int, number: str) -> Event:
     )
 
 
-def parse_tracking(
-    payload: bytes | str | dict[str, Any], *, request_key: str | None = None
-) -> ParseResult:
+def parse_tracking(payload: Payload, *, request_key: str | None = None) -> ParseResult:
     """Canonical events of one TIKI tracking payload.
 
     Raises :class:`PayloadError` when the payload is not a TIKI tracking body at all; a bad
