@@ -9,13 +9,8 @@ from lintas.connectors.tracking import TrackingNumbers
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="anteraja",
-    name="AnterAja",
-    mode="pull",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "anteraja", "AnterAja", "pull", parse_tracking, STATUSES,
     tracking_numbers=TrackingNumbers(r"1000\d{10}"),
     api=API,
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )

@@ -8,12 +8,7 @@ from lintas.connectors.tracking import TrackingNumbers
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="idexpress",
-    name="ID Express",
-    mode="push",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "idexpress", "ID Express", "push", parse_tracking, STATUSES,
     tracking_numbers=TrackingNumbers(r"IDS\d{12}"),
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )

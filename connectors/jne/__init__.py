@@ -9,11 +9,7 @@ from lintas.connectors.tracking import TrackingNumbers
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="jne",
-    name="JNE",
-    mode="pull",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "jne", "JNE", "pull", parse_tracking, STATUSES,
     tracking_numbers=TrackingNumbers(r"\d{15,16}"),
     api=API,
     network_drop=NetworkDrop(
@@ -23,6 +19,5 @@ PARTNER = Partner(
         delimiter=";", line_end="\r\n", decimal_comma=True,
         outlet_prefix="JNE AGEN", outlet_kind="AGEN",
     ),
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )

@@ -9,11 +9,7 @@ from lintas.connectors.tracking import TrackingNumbers
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="jnt",
-    name="J&T Express",
-    mode="pull",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "jnt", "J&T Express", "pull", parse_tracking, STATUSES,
     tracking_numbers=TrackingNumbers(r"J[PX]\d{10}"),
     api=API,
     network_drop=NetworkDrop(
@@ -22,6 +18,5 @@ PARTNER = Partner(
          "latitude": "latitude", "longitude": "longitude", "active": "active"},
         outlet_prefix="J&T DROP POINT", outlet_kind="DROP POINT",
     ),
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )

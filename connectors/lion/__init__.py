@@ -10,13 +10,8 @@ from lintas.connectors.tracking import TrackingNumbers
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="lion",
-    name="Lion Parcel",
-    mode="pull",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "lion", "Lion Parcel", "pull", parse_tracking, STATUSES,
     tracking_numbers=TrackingNumbers(r"\d{2}LP\d{13}", r"\d{11}"),
     api=API,
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )

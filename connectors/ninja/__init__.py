@@ -7,11 +7,6 @@ from lintas.connectors.partner import Partner
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="ninja",
-    name="Ninja Xpress",
-    mode="push",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    "ninja", "Ninja Xpress", "push", parse_tracking, STATUSES,
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )

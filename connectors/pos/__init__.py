@@ -10,11 +10,7 @@ from lintas.connectors.tracking import TrackingNumbers, s10_valid
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="pos",
-    name="Pos Indonesia",
-    mode="pull",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "pos", "Pos Indonesia", "pull", parse_tracking, STATUSES,
     tracking_numbers=TrackingNumbers(
         r"[A-Z]{2}\d{9}ID",  # international, UPU S10
         r"SHPE\d{11}",  # marketplace
@@ -23,6 +19,5 @@ PARTNER = Partner(
     ),
     api=API,
     parse_network=parse_network,
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )

@@ -9,12 +9,7 @@ from lintas.connectors.sap.statuses import STATUSES
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="sap",
-    name="SAP Express",
-    mode="pull",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "sap", "SAP Express", "pull", parse_tracking, STATUSES,
     api=API,
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )

@@ -9,11 +9,7 @@ from lintas.connectors.tracking import TrackingNumbers
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="sicepat",
-    name="SiCepat",
-    mode="pull",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "sicepat", "SiCepat", "pull", parse_tracking, STATUSES,
     tracking_numbers=TrackingNumbers(r"00\d{10}"),
     api=API,
     network_drop=NetworkDrop(
@@ -22,6 +18,5 @@ PARTNER = Partner(
          "latitude": "lat", "longitude": "lon", "active": "is_active"},
         outlet_prefix="SICEPAT MITRA", outlet_kind="MITRA",
     ),
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )

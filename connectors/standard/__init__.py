@@ -8,10 +8,6 @@ from lintas.connectors.standard.statuses import STATUSES
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="standard",
-    name="Standard format (ASPERINDO members)",
-    mode="file",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "standard", "Standard format (ASPERINDO members)", "file", parse_tracking, STATUSES,
     scenarios=f"{__name__}.scenarios",
 )

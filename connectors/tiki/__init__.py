@@ -10,13 +10,8 @@ from lintas.connectors.tracking import TrackingNumbers
 __all__ = ["PARTNER", "STATUSES", "parse_tracking"]
 
 PARTNER = Partner(
-    id="tiki",
-    name="TIKI",
-    mode="pull",
-    parse_tracking=parse_tracking,
-    statuses=STATUSES,
+    "tiki", "TIKI", "pull", parse_tracking, STATUSES,
     tracking_numbers=TrackingNumbers(r"\d{12}", r"TKP\d{10}"),
     api=API,
-    sandbox=f"{__name__}.sandbox",
-    scenarios=f"{__name__}.scenarios",
+    sandbox=f"{__name__}.sandbox", scenarios=f"{__name__}.scenarios",
 )
