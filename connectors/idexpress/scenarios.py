@@ -17,12 +17,12 @@ webhook at all.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.connectors.sandboxes.quirks import shuffled, spoil_one
-from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
+from lintas.connectors.sandboxes.quirks import shuffled
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Entry, WebhookDraw, any_scenario
 
 __all__ = ["SCENARIOS", "build_catalog"]
 
@@ -124,23 +124,14 @@ def _waybill(rng: random.Random) -> str:
 
 
 @dataclass
-class _Draw(Draw):
+class _Draw(WebhookDraw):
     """Every ID Express scenario starts from the webhooks of its shipment."""
 
-    bodies: list[dict[str, Any]] = field(init=False)  # in the order of the scans
-
     def __post_init__(self) -> None:
-        ending = self.scenario if self.scenario in _FINAL else "delivered"
+        ending = self.ending(_FINAL)
         if self.scenario == "personal_data":
             ending = "failed_attempt"  # a problem scan to write the phone number in
         self.bodies = _webhooks(self.number, self.start, self.rng, ending)
-
-    def delivered(self, sent: list[Any], *, refused: tuple[int, ...] = (),
-                  extra: dict[str, Any] | None = None) -> Entry:
-        """The shipment delivered, one event a scan less the ``refused`` bodies, pushed as
-        ``sent``."""
-        return self.webhook_shipment(sent, "delivered", len(self.bodies) - len(refused),
-                                     refused=refused, extra=extra)
 
 
 def _to_the_end(d: _Draw) -> Entry:
@@ -180,31 +171,23 @@ def _numbers_as_strings(d: _Draw) -> Entry:
     return d.delivered(d.bodies)
 
 
-def _malformed(d: _Draw) -> Entry:
-    broken = spoil_one(d.bodies, d.rng, "lastOperationTime", None)
-    return d.delivered(d.bodies, refused=(broken,))
-
-
 def _foreign_body(d: _Draw) -> Entry:
     ping = {"test": True, "message": "webhook connectivity check",
             "timestamp": d.bodies[0]["lastOperationTime"]}
-    return d.webhook_shipment([ping, *d.bodies], "delivered", len(d.bodies), refused=(0,))
+    return d.delivered([ping, *d.bodies], refused=(0,))
 
 
 #: Every scenario, in catalog order; a catalog holds each once per round.
 _CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=any_scenario(_waybill), scenarios={
-    "delivered": _to_the_end,
-    "in_transit": _to_the_end,
-    "failed_attempt": _to_the_end,
-    "returned": _to_the_end,
-    "cancelled": _to_the_end,
-    "lost": _to_the_end,
+    **dict.fromkeys((
+        "delivered", "in_transit", "failed_attempt", "returned", "cancelled", "lost",
+    ), _to_the_end),
     "duplicates": _duplicates,
     "out_of_order": lambda d: d.delivered(shuffled(d.bodies, d.rng)),
     "case_varies": _case_varies,
     "personal_data": _personal_data,
     "numbers_as_strings": _numbers_as_strings,
-    "malformed": _malformed,
+    "malformed": lambda d: d.one_spoilt("lastOperationTime", None),
     "foreign_body": _foreign_body,
 })
 SCENARIOS = _CATALOG.names

@@ -273,7 +273,7 @@ _SUMMARY_POD: dict[str, tuple[str, str | None]] = {
 
 
 def _to_the_end(d: _Draw) -> Entry:
-    ending = "delivered" if d.scenario == "flaky" else d.scenario
+    ending = d.ending(_FINAL)
     p = d.parcel(ending)
     pod = _SUMMARY_POD.get(ending)
     if _FINAL[ending] == "delivered":
@@ -342,12 +342,9 @@ def _bad_rows(d: _Draw) -> Entry:
 #: Every scenario, in catalog order; a catalog holds each once per round.
 _CATALOG = CatalogBuilder(
     partner=PARTNER, draw=_Draw, number=any_scenario(_number), whole_minutes=True, scenarios={
-        "delivered": _to_the_end,
-        "in_transit": _to_the_end,
-        "failed_then_delivered": _to_the_end,
-        "returned": _to_the_end,
-        "cancelled": _to_the_end,
-        "lost": _to_the_end,
+        **dict.fromkeys((
+            "delivered", "in_transit", "failed_then_delivered", "returned", "cancelled", "lost",
+        ), _to_the_end),
         "pod_in_summary": _pod_in_summary,
         "not_found": lambda d: d.not_found(
             _encode({"error": "Cnote No. Not Found.", "status": False})

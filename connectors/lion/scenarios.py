@@ -156,7 +156,7 @@ class _Draw(Draw):
         origin, destination = self.route(_WEST, _EAST)
         self.origin, self.destination = CITIES[origin], CITIES[destination]
         self.receiver = self.rng.choice(_RECEIVERS)
-        ending = self.scenario if self.scenario in _FINAL else "delivered"
+        ending = self.ending(_FINAL)
         self.rows = _journey(self.start, self.origin, self.destination, self.receiver,
                              self.rng, ending)
         self.stt = self.new_stt(self.number)
@@ -219,13 +219,10 @@ def _bad_rows(d: _Draw) -> Entry:
 
 #: Every scenario, in catalog order; a catalog holds each once per round.
 _CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=any_scenario(_number), scenarios={
-    "delivered": _to_the_end,
-    "in_transit": _to_the_end,
-    "failed_then_delivered": _to_the_end,
-    "returned": _to_the_end,
-    "cancelled": _to_the_end,
-    "lost": _to_the_end,
-    "handover_to_pos": _to_the_end,
+    **dict.fromkeys((
+        "delivered", "in_transit", "failed_then_delivered", "returned", "cancelled", "lost",
+        "handover_to_pos",
+    ), _to_the_end),
     "not_found": lambda d: d.not_found(_body(None, None)),
     "duplicates": _duplicates,
     "out_of_order": _out_of_order,

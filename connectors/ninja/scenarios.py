@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from lintas.connectors.sandboxes.quirks import shuffled, spoil_one
-from lintas.connectors.sandboxes.scenario import CatalogBuilder, Draw, Entry, any_scenario
+from lintas.connectors.sandboxes.quirks import shuffled
+from lintas.connectors.sandboxes.scenario import CatalogBuilder, Entry, WebhookDraw, any_scenario
 
 __all__ = ["SCENARIOS", "build_catalog"]
 
@@ -123,22 +123,12 @@ def _tracking_id(rng: random.Random) -> str:
 
 
 @dataclass
-class _Draw(Draw):
+class _Draw(WebhookDraw):
     """Every Ninja scenario starts from an order and the webhooks of its shipment."""
-
-    bodies: list[dict[str, Any]] = field(init=False)  # in the order of the status changes
 
     def __post_init__(self) -> None:
         order = f"SO-{self.start:%y%m%d}-{self.rng.randint(0, 99_999):05d}"
-        ending = self.scenario if self.scenario in _FINAL else "delivered"
-        self.bodies = _webhooks(self.number, order, self.start, self.rng, ending)
-
-    def delivered(self, sent: list[Any], *, refused: tuple[int, ...] = (),
-                  extra: dict[str, Any] | None = None) -> Entry:
-        """The shipment delivered, one event a status change less the ``refused``
-        bodies, pushed as ``sent``."""
-        return self.webhook_shipment(sent, "delivered", len(self.bodies) - len(refused),
-                                     refused=refused, extra=extra)
+        self.bodies = _webhooks(self.number, order, self.start, self.rng, self.ending(_FINAL))
 
 
 def _to_the_end(d: _Draw) -> Entry:
@@ -172,32 +162,24 @@ def _numbers_as_strings(d: _Draw) -> Entry:
     return d.delivered(d.bodies)
 
 
-def _malformed(d: _Draw) -> Entry:
-    broken = spoil_one(d.bodies, d.rng, "timestamp", "Invalid date")
-    return d.delivered(d.bodies, refused=(broken,))
-
-
 def _foreign_body(d: _Draw) -> Entry:
     ping = {"event": "webhook.test", "message": "Ninja Xpress webhook test",
             "shipper_id": d.rng.randint(10_000, 99_999)}
-    return d.webhook_shipment([ping, *d.bodies], "delivered", len(d.bodies), refused=(0,))
+    return d.delivered([ping, *d.bodies], refused=(0,))
 
 
 #: Every scenario, in catalog order; a catalog holds each once per round.
 _CATALOG = CatalogBuilder(
     partner=PARTNER, draw=_Draw, number=any_scenario(_tracking_id), scenarios={
-        "delivered": _to_the_end,
-        "in_transit": _to_the_end,
-        "failed_attempt": _to_the_end,
-        "collected": _to_the_end,
-        "returned": _to_the_end,
-        "cancelled": _to_the_end,
-        "lost": _to_the_end,
+        **dict.fromkeys((
+            "delivered", "in_transit", "failed_attempt", "collected", "returned", "cancelled",
+            "lost",
+        ), _to_the_end),
         "duplicates": _duplicates,
         "out_of_order": lambda d: d.delivered(shuffled(d.bodies, d.rng)),
         "personal_data": _personal_data,
         "numbers_as_strings": _numbers_as_strings,
-        "malformed": _malformed,
+        "malformed": lambda d: d.one_spoilt("timestamp", "Invalid date"),
         "foreign_body": _foreign_body,
     },
 )

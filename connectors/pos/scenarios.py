@@ -168,7 +168,7 @@ class _Draw(Draw):
 
 
 def _to_the_end(d: _Draw) -> Entry:
-    ending = "delivered" if d.scenario == "flaky" else d.scenario
+    ending = d.ending(_FINAL)
     rows = d.journey(ending)
     return d.shipment(_production(rows), len(rows), _FINAL[ending])
 
@@ -237,10 +237,7 @@ def _lost(d: _Draw) -> Entry:
 
 #: Every scenario, in catalog order; a catalog holds each once per round.
 _CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=_barcode, scenarios={
-    "delivered": _to_the_end,
-    "in_transit": _to_the_end,
-    "failed_then_delivered": _to_the_end,
-    "returned": _to_the_end,
+    **dict.fromkeys(("delivered", "in_transit", "failed_then_delivered", "returned"), _to_the_end),
     "staging_single": _staging_single,
     "staging_list": _staging_list,
     "not_found": lambda d: d.not_found(_production(None)),

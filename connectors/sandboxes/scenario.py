@@ -14,25 +14,32 @@ number, the start and the generator every random choice comes from)::
         return d.shipment(_encode(rows[::-1]), len(rows), "delivered")
 
     _CATALOG = CatalogBuilder(
-        partner="pos", draw=Draw, number=any_scenario(_barcode),
+        partner="tiki", draw=Draw, number=any_scenario(_waybill),
         scenarios={"delivered": _delivered, "newest_first": _newest_first},
     )
     build_catalog = _CATALOG.build
 
-A catalog is the same for the same seed, start and rounds: scenario functions must draw
-from ``d.rng`` only, and always in the same order.
+A catalog is the same for the same seed, start and rounds: scenario functions draw from
+``d.rng`` only, and always in the same order. The recorded fixtures under
+``tests/fixtures/<partner>`` depend on that order, so a change to a partner's scenarios
+must leave its draws as they are. :mod:`lintas.connectors.sandboxes.quirks` holds the
+edits scenarios share (a scan sent twice, swapped times, rows no parser can use).
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Generic, Literal, TypeVar
 
-__all__ = ["CatalogBuilder", "Draw", "Entry", "NumberDrawer", "Outcome", "any_scenario"]
+from lintas.connectors.sandboxes.quirks import spoil_one
+
+__all__ = [
+    "CatalogBuilder", "Draw", "Entry", "NumberDrawer", "Outcome", "WebhookDraw", "any_scenario",
+]
 
 Outcome = Literal["shipment", "not_found", "dead_letter"]
 T = TypeVar("T")
@@ -101,20 +108,6 @@ class Draw:
             extra=extra or {},
         )
 
-    def webhook_shipment(
-        self, bodies: list[Any], final: str, distinct: int, *, refused: tuple[int, ...] = (),
-        extra: dict[str, Any] | None = None,
-    ) -> Entry:
-        """A shipment pushed as one webhook per element of ``bodies``, in that order: the
-        entry's body is the whole list, ``extra["webhooks"]`` the bytes of each POST and
-        ``extra["refused"]`` the positions that cannot become an event."""
-        wire = [json.dumps(b, separators=(",", ":")).encode() for b in bodies]
-        return Entry(
-            self.partner, self.number, self.scenario, json.dumps(bodies, indent=2).encode(),
-            "shipment", distinct, final, bad_rows=len(refused),
-            extra={"webhooks": wire, "refused": list(refused), **(extra or {})},
-        )
-
     def not_found(self, body: bytes) -> Entry:
         """The partner's answer for a tracking number it does not know."""
         return Entry(self.partner, self.number, self.scenario, body, "not_found")
@@ -128,6 +121,11 @@ class Draw:
         """The first half of ``body``, cut off mid-JSON: one dead letter."""
         return self.dead_letter(body[: len(body) // 2])
 
+    def ending(self, endings: Container[str]) -> str:
+        """How the parcel's journey ends: as the scenario's name says when it is one of
+        ``endings``, else delivered."""
+        return self.scenario if self.scenario in endings else "delivered"
+
     def phone(self, prefix: str) -> str:
         """A phone number as people write it in free text: ``0812-1234-5678``."""
         return f"{prefix}-{self.rng.randint(1000, 9999)}-{self.rng.randint(1000, 9999)}"
@@ -140,6 +138,43 @@ class Draw:
         while apart and destination == origin:
             destination = self.rng.choice(west)
         return origin, destination
+
+
+@dataclass
+class WebhookDraw(Draw):
+    """A draw for a partner that pushes one webhook per scan; subclasses draw ``bodies``,
+    the webhooks of the shipment in the order of its scans, in ``__post_init__``."""
+
+    bodies: list[dict[str, Any]] = field(init=False)
+
+    def webhook_shipment(
+        self, sent: list[Any], final: str, distinct: int, *, refused: tuple[int, ...] = (),
+        extra: dict[str, Any] | None = None,
+    ) -> Entry:
+        """A shipment pushed as one webhook per element of ``sent``, in that order: the
+        entry's body is the whole list, ``extra["webhooks"]`` the bytes of each POST and
+        ``extra["refused"]`` the positions that cannot become an event."""
+        wire = [json.dumps(b, separators=(",", ":")).encode() for b in sent]
+        return Entry(
+            self.partner, self.number, self.scenario, json.dumps(sent, indent=2).encode(),
+            "shipment", distinct, final, bad_rows=len(refused),
+            extra={"webhooks": wire, "refused": list(refused), **(extra or {})},
+        )
+
+    def delivered(
+        self, sent: list[Any], *, refused: tuple[int, ...] = (), distinct: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Entry:
+        """The shipment delivered, one event a scan unless ``distinct``, pushed as
+        ``sent``."""
+        count = len(self.bodies) if distinct is None else distinct
+        return self.webhook_shipment(sent, "delivered", count, refused=refused, extra=extra)
+
+    def one_spoilt(self, key: str, value: Any) -> Entry:
+        """The shipment delivered, but one webhook in the middle has an unreadable ``key``
+        and is refused."""
+        broken = spoil_one(self.bodies, self.rng, key, value)
+        return self.delivered(self.bodies, refused=(broken,), distinct=len(self.bodies) - 1)
 
 
 D = TypeVar("D", bound=Draw)
@@ -194,6 +229,6 @@ class CatalogBuilder(Generic[D]):
                     number = self.number(rng, name, start)
                 seen.add(number)
                 entry = self.scenarios[name](self.draw(self.partner, name, number, start, rng))
-                seen.add(entry.tracking_number)
+                seen.add(entry.tracking_number)  # a scenario may answer under its own number
                 entries.append(entry)
         return entries

@@ -256,12 +256,9 @@ def _bad_rows(d: _Draw) -> Entry:
 #: Every scenario, in catalog order; a catalog holds each once per round.
 _CATALOG = CatalogBuilder(
     partner=PARTNER, draw=_Draw, number=any_scenario(_number), whole_minutes=True, scenarios={
-        "delivered": _to_the_end,
-        "in_transit": _to_the_end,
-        "failed_then_delivered": _to_the_end,
-        "returned": _to_the_end,
-        "cancelled": _to_the_end,
-        "lost": _to_the_end,
+        **dict.fromkeys((
+            "delivered", "in_transit", "failed_then_delivered", "returned", "cancelled", "lost",
+        ), _to_the_end),
         "not_found": _not_found,
         "duplicates": _duplicates,
         "out_of_order": _out_of_order,

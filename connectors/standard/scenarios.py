@@ -224,17 +224,17 @@ class _Draw(Draw):
 
     member: Member = field(init=False)
     encoding: str = field(init=False)
-    ending: str = field(init=False)
+    end: str = field(init=False)  # how the journey ends, as a standard code
     rows: list[dict[str, Any]] = field(init=False)  # oldest first
 
     def __post_init__(self) -> None:
-        member_key, self.encoding, self.ending = _PLAN[self.scenario]
+        member_key, self.encoding, self.end = _PLAN[self.scenario]
         self.member = MEMBERS[member_key]
         times = _TIMES_IN.get(self.scenario, _TIMES[member_key])
         origin, destination = self.rng.sample(_WEST, 2)
         if self.scenario == "cross_zone":
             destination = self.rng.choice(_EAST)
-        self.rows = _journey(self.member, self.number, self.ending, self.start, self.rng, times,
+        self.rows = _journey(self.member, self.number, self.end, self.start, self.rng, times,
                              (origin, destination))
 
     def encode(self, rows: list[dict[str, Any]], **options: Any) -> bytes:
@@ -242,7 +242,7 @@ class _Draw(Draw):
 
     def file(self, body: bytes, *, distinct: int | None = None, bad_rows: int = 0) -> Entry:
         """The shipment in ``body``: one event a row of the journey unless ``distinct``."""
-        final = _FINAL.get(self.ending, self.ending.lower())
+        final = _FINAL.get(self.end, self.end.lower())
         count = len(self.rows) if distinct is None else distinct
         return self.shipment(body, count, final, bad_rows=bad_rows, extra=self._about())
 

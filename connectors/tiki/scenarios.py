@@ -123,7 +123,7 @@ class _Draw(Draw):
     def __post_init__(self) -> None:
         origin, destination = self.route(_WEST, _EAST)
         self.origin, self.destination = BRANCHES[origin], BRANCHES[destination]
-        ending = self.scenario if self.scenario in _FINAL else "delivered"
+        ending = self.ending(_FINAL)
         self.rows = _journey(self.start, self.origin, self.destination, self.rng, ending)
 
     def delivery(self, history: list[dict[str, Any]] | None = None, *, duplicates: int = 0,
@@ -176,11 +176,9 @@ def _bad_rows(d: _Draw) -> Entry:
 
 #: Every scenario, in catalog order; a catalog holds each once per round.
 _CATALOG = CatalogBuilder(partner=PARTNER, draw=_Draw, number=_number, scenarios={
-    "delivered": _to_the_end,
-    "in_transit": _to_the_end,
-    "failed_then_delivered": _to_the_end,
-    "returned": _to_the_end,
-    "cancelled": _to_the_end,
+    **dict.fromkeys((
+        "delivered", "in_transit", "failed_then_delivered", "returned", "cancelled",
+    ), _to_the_end),
     "not_found": lambda d: d.not_found(_body(d.number, None)),
     "duplicates": _duplicates,
     "out_of_order": _out_of_order,
