@@ -126,16 +126,13 @@ class _Draw(Draw):
     """Every SAP scenario starts from a parcel's rows between two branches (to the east for
     ``cross_zone``)."""
 
-    origin: Branch = field(init=False)
     destination: Branch = field(init=False)
     rows: list[dict[str, Any]] = field(init=False)  # oldest first
 
     def __post_init__(self) -> None:
-        origin, destination = self.route(_WEST, _EAST)
-        self.origin, self.destination = BRANCHES[origin], BRANCHES[destination]
-        ending = self.ending(_FINAL)
-        self.rows = _journey(self.number, self.start, self.origin, self.destination, self.rng,
-                             ending)
+        origin, self.destination = (BRANCHES[code] for code in self.route(_WEST, _EAST))
+        self.rows = _journey(self.number, self.start, origin, self.destination, self.rng,
+                             self.ending(_FINAL))
 
     def delivered(self, sent: list[dict[str, Any]], *, bad_rows: int = 0,
                   extra: dict[str, Any] | None = None) -> Entry:

@@ -116,15 +116,13 @@ class _Draw(Draw):
     """Every TIKI scenario starts from a parcel's whole journey between two branches (to
     the east for ``cross_zone``)."""
 
-    origin: Branch = field(init=False)
     destination: Branch = field(init=False)
     rows: list[dict[str, Any]] = field(init=False)  # oldest first
 
     def __post_init__(self) -> None:
-        origin, destination = self.route(_WEST, _EAST)
-        self.origin, self.destination = BRANCHES[origin], BRANCHES[destination]
-        ending = self.ending(_FINAL)
-        self.rows = _journey(self.start, self.origin, self.destination, self.rng, ending)
+        origin, self.destination = (BRANCHES[city] for city in self.route(_WEST, _EAST))
+        self.rows = _journey(self.start, origin, self.destination, self.rng,
+                             self.ending(_FINAL))
 
     def delivery(self, history: list[dict[str, Any]] | None = None, *, duplicates: int = 0,
                  bad_rows: int = 0, extra: dict[str, Any] | None = None) -> Entry:
