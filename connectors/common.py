@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
+from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "repair_text",
     "required_text",
     "row_object",
+    "row_tracking_number",
     "text",
     "webhook_object",
 ]
@@ -205,3 +207,13 @@ def required_text(row: Mapping[str, Any], key: str, noun: str = "row",
     if value is None:
         raise ValueError(f"{noun} has no {label or key}")
     return value
+
+
+def row_tracking_number(row: Mapping[str, Any], key: str, request_key: str | None,
+                        noun: str = "row") -> str:
+    """The tracking number ``row[key]`` states, else the one asked for (``request_key``),
+    normalized; ValueError ``<noun> has no <key>`` when there is neither."""
+    number = text(row.get(key)) or request_key
+    if not number:
+        raise ValueError(f"{noun} has no {key}")
+    return normalize_tracking_number(number)

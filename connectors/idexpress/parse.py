@@ -17,13 +17,18 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from lintas.connectors.common import load_json, required_text, text, webhook_object
+from lintas.connectors.common import (
+    load_json,
+    required_text,
+    row_tracking_number,
+    text,
+    webhook_object,
+)
 from lintas.connectors.idexpress.statuses import DESCRIBED_BY_TEXT, STATUSES
 from lintas.connectors.masking import mask_known_name, mask_name, mask_text
 from lintas.connectors.model import Event, ParseResult, Payload
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import localize
-from lintas.connectors.tracking import normalize_tracking_number
 
 __all__ = ["PARTNER", "parse_tracking"]
 
@@ -56,10 +61,7 @@ def _scrub(value: str, signer: str | None) -> str:
 
 
 def _event(body: dict[str, Any], request_key: str | None) -> Event:
-    number = text(body.get("waybillNo")) or request_key
-    if not number:
-        raise ValueError("webhook has no waybillNo")
-    tracking_number = normalize_tracking_number(number)
+    tracking_number = row_tracking_number(body, "waybillNo", request_key, "webhook")
     operation = " ".join(required_text(body, "operationType", "webhook").split())
     moment, local_text = _instant(body.get("lastOperationTime"))
     signer = text(body.get("signer"))

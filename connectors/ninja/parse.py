@@ -22,13 +22,18 @@ import re
 from datetime import datetime
 from typing import Any
 
-from lintas.connectors.common import load_json, required_text, text, webhook_object
+from lintas.connectors.common import (
+    load_json,
+    required_text,
+    row_tracking_number,
+    text,
+    webhook_object,
+)
 from lintas.connectors.masking import mask_known_name, mask_name, mask_text
 from lintas.connectors.model import Event, ParseResult, Payload, Reference
 from lintas.connectors.ninja.statuses import STATUSES
 from lintas.connectors.statuses import normalize_code
 from lintas.connectors.timezones import localize
-from lintas.connectors.tracking import normalize_tracking_number
 
 __all__ = ["PARTNER", "parse_tracking"]
 
@@ -74,10 +79,7 @@ def _scrub(value: str, name: str | None, contact: str | None) -> str:
 
 
 def _event(body: dict[str, Any], request_key: str | None) -> Event:
-    number = text(body.get("tracking_id")) or request_key
-    if not number:
-        raise ValueError("webhook has no tracking_id")
-    tracking_number = normalize_tracking_number(number)
+    tracking_number = row_tracking_number(body, "tracking_id", request_key, "webhook")
     status_text = required_text(body, "status", "webhook")
     moment, local_text = _timestamp(body.get("timestamp"))
     raw_pod = body.get("pod")

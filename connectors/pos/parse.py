@@ -21,6 +21,7 @@ from lintas.connectors.common import (
     payload_object,
     required_text,
     row_object,
+    row_tracking_number,
     text,
 )
 from lintas.connectors.masking import mask_name, mask_text
@@ -28,7 +29,6 @@ from lintas.connectors.model import Event, ParseResult, Payload
 from lintas.connectors.pos.statuses import STATUSES
 from lintas.connectors.regions import regency_for_office_code
 from lintas.connectors.timezones import read_local_time
-from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
 from lintas.schemas.statuses import Status
 
@@ -79,10 +79,7 @@ def _office_code(value: Any) -> str | None:
 
 def _event(value: Any, index: int, request_key: str | None) -> Event:
     row = row_object(value, "event")
-    barcode = text(row.get("barcode")) or request_key
-    if not barcode:
-        raise ValueError("event has no barcode")
-    tracking_number = normalize_tracking_number(barcode)
+    tracking_number = row_tracking_number(row, "barcode", request_key, "event")
     event_name = required_text(row, "eventName", "event")
     office_code = _office_code(row.get("officeCode"))
     postal_code = (
