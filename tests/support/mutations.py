@@ -13,7 +13,7 @@ one mutated copy of one of these classes, chosen by the ``random.Random`` given:
 - ``flip``: a few bytes overwritten with random ones;
 - ``huge_text``: a text value a few hundred kilobytes long.
 
-Used by the per-partner fuzz targets in the test suite and by ``make fuzz``.
+Used by the contract's fuzz targets (``tests/contract/test_fuzz.py``) and by ``make fuzz``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CLASSES", "mutate"]
+__all__ = ["CLASSES", "mutate", "set_value", "value_paths"]
 
 _PLACEHOLDER = "\u0000lintas-mutation\u0000"
 _QUOTED_PLACEHOLDER = json.dumps(_PLACEHOLDER)
@@ -46,17 +46,17 @@ def _far_text(value: str, rng: random.Random) -> str:
     return out
 
 
-def _paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def value_paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every path to a value inside ``doc`` (not the root)."""
     out: list[tuple[Any, ...]] = []
     if isinstance(doc, dict):
         for key, value in doc.items():
             out.append((*prefix, key))
-            out += _paths(value, (*prefix, key))
+            out += value_paths(value, (*prefix, key))
     elif isinstance(doc, list):
         for index, value in enumerate(doc):
             out.append((*prefix, index))
-            out += _paths(value, (*prefix, index))
+            out += value_paths(value, (*prefix, index))
     return out
 
 
@@ -66,13 +66,14 @@ def _get(doc: Any, path: tuple[Any, ...]) -> Any:
     return doc
 
 
-def _set(doc: Any, path: tuple[Any, ...], value: Any) -> None:
+def set_value(doc: Any, path: tuple[Any, ...], value: Any) -> None:
+    """Put ``value`` at ``path`` inside ``doc``."""
     _get(doc, path[:-1])[path[-1]] = value
 
 
 def _with_raw(doc: Any, path: tuple[Any, ...], raw_json: str) -> bytes:
     """``doc`` serialized with the value at ``path`` replaced by the JSON text ``raw_json``."""
-    _set(doc, path, _PLACEHOLDER)
+    set_value(doc, path, _PLACEHOLDER)
     return json.dumps(doc).replace(_QUOTED_PLACEHOLDER, raw_json, 1).encode()
 
 
@@ -101,7 +102,7 @@ def _other_type(value: Any, rng: random.Random) -> Any:
 
 
 def _json_mutation(doc: Any, kind: str, rng: random.Random) -> bytes | None:
-    paths = _paths(doc)
+    paths = value_paths(doc)
     if not paths:
         return None
     path = rng.choice(paths)
@@ -115,7 +116,7 @@ def _json_mutation(doc: Any, kind: str, rng: random.Random) -> bytes | None:
         if dated:
             path = rng.choice(dated)
             value = _get(doc, path)
-        _set(doc, path, _far_date(value, rng))
+        set_value(doc, path, _far_date(value, rng))
         return json.dumps(doc).encode()
     if kind == "surrogate":
         texts = [p for p in paths if isinstance(_get(doc, p), str)]
@@ -131,17 +132,17 @@ def _json_mutation(doc: Any, kind: str, rng: random.Random) -> bytes | None:
             return json.dumps(doc).replace(_QUOTED_PLACEHOLDER[1:-1], "\\udfff", 1).encode()
         return _with_raw(doc, path, '"\\ud800"')
     if kind == "retype":
-        _set(doc, path, _other_type(value, rng))
+        set_value(doc, path, _other_type(value, rng))
         return json.dumps(doc).encode()
     if kind == "drop":
         holder = _get(doc, path[:-1])
         if isinstance(holder, dict) and rng.random() < 0.5:
             del holder[path[-1]]
         else:
-            _set(doc, path, None)
+            set_value(doc, path, None)
         return json.dumps(doc).encode()
     if kind == "huge_text":
-        _set(doc, path, "PAKET " * rng.choice((20_000, 60_000)))
+        set_value(doc, path, "PAKET " * rng.choice((20_000, 60_000)))
         return json.dumps(doc).encode()
     raise ValueError(kind)
 
