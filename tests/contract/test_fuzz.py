@@ -57,7 +57,7 @@ def _seeds(partner_id: str) -> tuple[bytes, ...]:
                 for sent in sent_payloads(partner, path.read_bytes())]
     handwritten = cases(partner_id)
     written = [body for key in ("not_found", "foreign") for body in handwritten.get(key, [])]
-    written += [case["body"] for case in handwritten.get("errors", [])]
+    written += [case["body"] for key in ("errors", "problems") for case in handwritten.get(key, [])]
     if "unlisted" in handwritten:
         written.append(handwritten["unlisted"]["body"])
     return tuple(p if isinstance(p, bytes) else wire(p) for p in recorded + written)

@@ -17,6 +17,7 @@ from lintas.connectors.ingest import create_ingest_app
 from lintas.connectors.sandboxes import RunningServer, serve_in_thread
 from lintas.core.errors import RetriableError
 from lintas.core.settings import PartnerCredentials
+from lintas.core.topics import raw_topic
 from tests.support.partners import PUSH, assert_one_line, each, kit, sent
 
 SECRET = "push-test-secret"
@@ -25,13 +26,17 @@ START = datetime(2025, 6, 1, tzinfo=timezone.utc)
 
 
 class Broker:
-    """Stands in for the broker behind the ingest: keeps each record and acknowledges it."""
+    """Stands in for the raw producer behind the ingest: keeps each record with its key and
+    topic, and acknowledges it."""
 
     def __init__(self) -> None:
         self.records: list[tuple[str, Mapping[str, Any]]] = []
+        self.topics: set[str] = set()
 
-    def send_and_wait(self, record: Mapping[str, Any], key: str, timeout: float = 30.0) -> None:
+    def send_and_wait(self, record: Mapping[str, Any], key: str, timeout: float = 30.0, *,
+                      topic: str | None = None) -> None:
         self.records.append((key, record))
+        self.topics.add(topic or raw_topic(record["partner"]))
 
 
 @pytest.fixture
@@ -66,6 +71,7 @@ def test_every_webhook_arrives_signed_in_order_and_each_scan_is_taken_once(partn
     assert [(key, record["payload"]) for key, record in broker.records] == taken
     assert {(r["partner"], r["kind"], r["connector"]) for _, r in broker.records} == {
         (partner.id, "webhook", "ingest")}
+    assert broker.topics == {raw_topic(partner.id)}
 
 
 @each(PUSH)

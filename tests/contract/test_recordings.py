@@ -1,6 +1,7 @@
 """Recorded and hand-written payloads of every partner: the recordings are the catalog
 their manifest names, each gives its golden events, a foreign payload is a one-line
-payload error and "not found" a success without events."""
+payload error, a row that cannot be read one problem saying why, and "not found" a
+success without events."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ NOT_FOUND = [(p, recorded(p, path.stem)) for p, path in WITH_GOLDEN
 NOT_FOUND += [(p, wire(body)) for p in ALL for body in cases(p.id).get("not_found", [])]
 FOREIGN = [(p, wire(body)) for p in ALL for body in cases(p.id).get("foreign", [])]
 ERRORS = [(p, case) for p in ALL for case in cases(p.id).get("errors", [])]
+PROBLEMS = [(p, case) for p in ALL for case in cases(p.id).get("problems", [])]
 DOCUMENTED = [p for p in ALL if cases(p.id).get("statuses")]
 #: Partners whose parse names a foreign object's keys as sent, line breaks included
 #: (connectors/common.py ``webhook_object`` and connectors/pos/parse.py call ``key_list``
@@ -114,6 +116,17 @@ def test_an_error_the_partner_answers_is_a_one_line_payload_error_saying_it(part
         partner.parse(wire(case["body"]))
     assert_one_line(partner, str(info.value))
     assert re.search(case["message"], str(info.value)), str(info.value)
+
+
+@pytest.mark.parametrize(("partner", "case"), PROBLEMS, ids=_numbered(PROBLEMS))
+def test_a_row_that_cannot_be_read_is_one_problem_saying_why(partner, case):
+    result = partner.parse(wire(case["body"]))
+    assert result.events == []
+    (problem,) = result.problems
+    assert (problem.error_class, problem.row) == ("InvalidEvent", case["row"])
+    assert problem.message.startswith(f"{partner.id}: row {case['row']}")
+    assert case["why"] in problem.message
+    assert_one_line(partner, problem.message)
 
 
 @pytest.mark.parametrize(("partner", "payload"), NOT_FOUND, ids=_numbered(NOT_FOUND))

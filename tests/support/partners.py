@@ -9,6 +9,7 @@ any other value as its JSON text, :func:`wire`)::
       "not_found": [payload, ...],           # answers meaning "no such parcel"
       "foreign": [payload, ...],             # payloads that are not the partner's at all
       "errors": [{"body": payload, "message": "^regex"}, ...],   # errors it answers
+      "problems": [{"body": payload, "row": 0, "why": "text"}, ...],  # one unreadable row
       "unlisted": {"body": payload, "raw_status": "CODE"},       # one scan, code unlisted
       "statuses": [["raw code", "text or null", "canonical status"], ...]  # documented
     }
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "ALL",
     "PULL",
     "PUSH",
+    "assert_local_times",
     "assert_one_line",
     "cases",
     "catalog",
@@ -103,6 +105,16 @@ def assert_one_line(partner: Partner, message: str) -> None:
     and every problem it reports must be."""
     assert message.startswith(f"{partner.id}: "), message
     assert "\n" not in message and "\r" not in message, message
+
+
+def assert_local_times(rows: list[dict[str, Any]], layout: str) -> None:
+    """Each event row's local time as the partner wrote it (read with ``layout``) is its
+    instant moved by its UTC offset: the zone a parser chose is the one it reports."""
+    for row in rows:
+        local = datetime.strptime(row["local_time"], layout).replace(tzinfo=timezone.utc)
+        sign, hours, minutes = row["utc_offset"][0], row["utc_offset"][1:3], row["utc_offset"][4:]
+        offset = timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
+        assert local - datetime.fromisoformat(row["occurred_at"]) == offset, row["local_time"]
 
 
 def wire(value: Any) -> bytes:

@@ -1,5 +1,7 @@
-"""Standard-format parser: recorded JSON lines, CSV and Avro files against their full
-expected canonical output, and each rule of docs/standard-format.md on its own."""
+"""The standard format's rules (docs/standard-format.md) one by one: three encodings of the
+same rows, content sniffing, times placed by postal or region code, members and
+handovers as references. What every partner must do (the recorded files against their
+golden events, the catalog, fuzzing) is in tests/contract."""
 
 from __future__ import annotations
 
@@ -19,18 +21,10 @@ from lintas.connectors.standard.scenarios import build_catalog
 from lintas.connectors.standard.statuses import STANDARD_CODES, WORDS, lookup_status
 from lintas.connectors.standard.write import SCHEMA_PATH, to_avro, to_csv, to_jsonl
 from lintas.core.errors import PayloadError
-from lintas.streams.reconcile import reconcile
-from tests.conftest import FIXTURES
-from tests.golden import assert_golden
+from tests.support.partners import cases, recorded, wire
 
-# the partner's parse: events carry their tracking-number flags
 parse_tracking = PARTNER.parse
 
-STANDARD = FIXTURES / "standard"
-RECORDINGS = sorted(p for p in STANDARD.iterdir()
-                    if p.suffix in (".jsonl", ".csv", ".avro")
-                    and not p.name.endswith(".expected.jsonl"))
-FOREIGN = {"foreign_file", "foreign_csv"}
 DOC = Path(__file__).resolve().parents[2] / "docs" / "standard-format.md"
 START = datetime(2025, 6, 1, tzinfo=timezone.utc)
 
@@ -49,23 +43,7 @@ def _one(**changes):
     return record_to_json(event.to_record())
 
 
-def _problem(**changes):
-    result = parse_tracking(to_jsonl([_row(**changes)]))
-    assert result.events == []
-    (problem,) = result.problems
-    return problem.message
-
-
-@pytest.mark.parametrize("path", [p for p in RECORDINGS if p.stem not in FOREIGN],
-                         ids=lambda p: p.name)
-def test_recorded_file_gives_expected_events(path):
-    result = parse_tracking(path.read_bytes())
-    rows = [record_to_json(e.to_record()) for e in result.events]
-    assert_golden(path.with_name(path.stem + ".expected.jsonl"), rows)
-
-
 @pytest.mark.parametrize("payload", [
-    (STANDARD / "foreign_file.csv").read_bytes(), (STANDARD / "foreign_csv.csv").read_bytes(),
     b"", b" \r\n\r\n", b"\xff\xfe\x00garbage", b"PK\x03\x04\x14\x00\x06\x00",
     b'[{"tracking_number": "KN1"}]', b'{\n  "tracking_number": "KN1"\n}\n',
     b'{"response": {"data": []}}\n', b"tracking_number,status_code,occurred_at\r\nKN1,X,y\r\n",
@@ -89,7 +67,7 @@ def test_the_three_encodings_of_the_same_rows_give_the_same_events():
 
 
 def test_bom_crlf_and_blank_lines_change_nothing():
-    body = (STANDARD / "blank_lines.jsonl").read_bytes()
+    body = recorded(PARTNER, "blank_lines")
     assert body.startswith(b"\xef\xbb\xbf") and b"\r\n\r\n" in body
     clean = b"\n".join(line for line in body.decode("utf-8-sig").encode().splitlines()
                        if line.strip()) + b"\n"
@@ -98,7 +76,7 @@ def test_bom_crlf_and_blank_lines_change_nothing():
 
 
 def test_excel_csv_with_semicolons_and_a_quoted_semicolon():
-    result = parse_tracking((STANDARD / "csv_semicolon.csv").read_bytes())
+    result = parse_tracking(recorded(PARTNER, "csv_semicolon"))
     assert result.problems == []
     assert result.events[-1].location_name.endswith("; Loket 2")
     assert [e.status.value for e in result.events][-1] == "delivered"
@@ -145,14 +123,14 @@ def test_iso_8601_spellings(text, instant):
 
 def test_cross_zone_file_uses_each_rows_place():
     rows = [record_to_json(e.to_record())
-            for e in parse_tracking((STANDARD / "cross_zone.csv").read_bytes()).events]
+            for e in parse_tracking(recorded(PARTNER, "cross_zone")).events]
     assert {r["zone_source"] for r in rows} == {"location"}
     assert rows[0]["utc_offset"] == "+07:00" and rows[-1]["utc_offset"] != "+07:00"
     assert rows[-1]["postal_code"] is None and rows[-1]["region_code"]
 
 
 def test_avro_with_a_members_own_schema_and_timestamps():
-    result = parse_tracking((STANDARD / "avro_own_schema.avro").read_bytes())
+    result = parse_tracking(recorded(PARTNER, "avro_own_schema"))
     assert result.problems == []
     assert {e.time.zone_source.value for e in result.events} == {"explicit"}
     assert result.events[-1].status.value == "delivered"
@@ -174,39 +152,27 @@ def test_corrupt_avro_block_keeps_the_rows_before_it():
 
 
 def test_bad_rows_name_their_row_and_line():
-    result = parse_tracking((STANDARD / "bad_rows.jsonl").read_bytes())
+    result = parse_tracking(recorded(PARTNER, "bad_rows"))
     assert [(p.row, p.error_class) for p in result.problems] == [
         (2, "InvalidEvent"), (4, "InvalidEvent"), (8, "InvalidEvent")]
     assert "row 2 (line 3): occurred_at '31/06/2025 10:00'" in result.problems[0].message
     assert "occurred_at is missing" in result.problems[1].message
     assert "not JSON" in result.problems[2].message
-    csv_result = parse_tracking((STANDARD / "csv_bad_rows.csv").read_bytes())
+    csv_result = parse_tracking(recorded(PARTNER, "csv_bad_rows"))
     assert [p.row for p in csv_result.problems] == [3, 7]
     assert "postal_code '4O111'" in csv_result.problems[0].message
     assert "cells but the header names" in csv_result.problems[1].message
 
 
-@pytest.mark.parametrize("changes, why", [
-    ({"tracking_number": " "}, "tracking_number is missing"),
-    ({"courier": None}, "courier is missing"),
-    ({"courier": "Kurir Kilat!"}, "not a member id"),
-    ({"status_code": None, "status_text": None}, "both missing"),
-    ({"occurred_at": "2025-02-30T10:00:00"}, "not a real date"),
-    ({"occurred_at": "2025-06-01T10:00:00+15:00"}, "out of range"),
-    ({"occurred_at": "2025-06-01"}, "not ISO 8601"),
-    ({"occurred_at": 1748745600000}, "not ISO 8601"),
-    ({"postal_code": "4011"}, "not 5 digits"),
-    ({"region_code": "327"}, "not a Kemendagri region code"),
-    ({"region_code": "99"}, "names no Indonesian province"),
-])
-def test_row_rules(changes, why):
-    message = _problem(**changes)
-    assert message.startswith("standard: row 0 (line 1): ") and why in message
+def test_every_row_rule_names_the_row_and_its_line():
+    for case in cases(PARTNER.id)["problems"]:
+        (problem,) = parse_tracking(wire(case["body"])).problems
+        assert problem.message.startswith("standard: row 0 (line 1): "), problem.message
 
 
 def test_numbers_where_text_is_expected():
     rows = [record_to_json(e.to_record())
-            for e in parse_tracking((STANDARD / "numbers_as_strings.jsonl").read_bytes()).events]
+            for e in parse_tracking(recorded(PARTNER, "numbers_as_strings")).events]
     assert all(r["postal_code"].isdigit() and len(r["postal_code"]) == 5 for r in rows)
     assert rows[0]["references"][-1]["kind"] == "order_id"
     assert rows[0]["references"][-1]["value"].isdigit()
@@ -230,7 +196,7 @@ def test_text_alone_is_enough_and_becomes_the_raw_status():
 
 
 def test_personal_data_is_masked_everywhere():
-    body = (STANDARD / "personal_data.jsonl").read_bytes()
+    body = recorded(PARTNER, "personal_data")
     raw = [json.loads(line) for line in body.splitlines()]
     receiver = raw[-1]["receiver_name"]
     courier = raw[-2]["status_text"].split(": ")[1].split(" (")[0]
@@ -255,12 +221,6 @@ def test_member_handover_and_order_references():
     ]
 
 
-def test_duplicate_row_with_other_case_and_spacing_has_one_event_id():
-    events = parse_tracking((STANDARD / "duplicates.csv").read_bytes()).events
-    ids = [e.event_id for e in events]
-    assert len(ids) == len(set(ids)) + 1
-
-
 def test_schema_fields_and_documentation_stay_in_step():
     schema = json.loads(SCHEMA_PATH.read_text())
     assert tuple(f["name"] for f in schema["fields"]) == FIELDS
@@ -273,21 +233,6 @@ def test_schema_fields_and_documentation_stay_in_step():
     for words in WORDS.values():
         for word in words:
             assert word.lower() in doc.lower(), word
-
-
-def test_every_scenario_yields_what_the_catalog_promises():
-    for seed in (1, 7, 23):
-        for entry in build_catalog(seed, start=START, rounds=2):
-            if entry.outcome == "dead_letter":
-                with pytest.raises(PayloadError):
-                    parse_tracking(entry.body)
-                continue
-            result = parse_tracking(entry.body)
-            assert len(result.problems) == entry.bad_rows, entry.scenario
-            assert {e.tracking_number for e in result.events} == {entry.tracking_number}
-            assert len({e.event_id for e in result.events}) == entry.distinct_events
-            view = reconcile(entry.key, [e.to_record() for e in result.events])
-            assert view["status"] == entry.final_status, entry.scenario
 
 
 def test_documented_examples_parse_cleanly():
@@ -304,12 +249,6 @@ def test_documented_examples_parse_cleanly():
     assert same_rows == [e.event_id for e in csv_file.events[:2]]
     assert csv_file.events[2].location_name == "Agen Makassar, Panakkukang"
     assert [e.status.value for e in own_codes.events] == ["picked_up", "delivered"]
-
-
-def test_fixtures_are_the_catalog_of_seed_7_byte_for_byte():
-    for entry in build_catalog(7, start=START):
-        path = STANDARD / f"{entry.scenario}.{entry.extra['encoding']}"
-        assert path.read_bytes() == entry.body, path.name
 
 
 def test_one_file_may_hold_many_shipments_of_many_members():
