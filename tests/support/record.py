@@ -25,7 +25,8 @@ Recording a partner::
                                         [--json-indent 2] [--as-sent a,b] [--check]
 
 writes the manifest (the one already there, with the options given changed), every
-recording, and the golden file of every recording that is not a dead letter where there
+recording (and a ``.gitattributes`` keeping CRLF, BOMs and binary files as they are), and
+the golden file of every recording that is not a dead letter where there
 is none yet; ``LINTAS_UPDATE_GOLDEN=1`` rewrites the golden files too (review the diff).
 ``--check`` writes nothing and says which files differ from what would be written.
 """
@@ -52,8 +53,10 @@ from lintas.core.errors import PayloadError
 __all__ = [
     "CASES",
     "FIXTURES",
+    "MANIFEST",
     "Manifest",
     "file_name",
+    "git_attributes",
     "golden_path",
     "golden_rows",
     "parse_each",
@@ -177,15 +180,40 @@ def _golden_text(rows: list[dict[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
 
 
+def git_attributes(recordings: dict[str, bytes]) -> str | None:
+    """What ``.gitattributes`` must say so that git keeps the recordings byte for byte:
+    no line-end conversion where one holds a carriage return or a byte-order mark, none at
+    all where one is not UTF-8 text; None when git may treat them as it likes."""
+    kinds: dict[str, str] = {}
+    for name, data in recordings.items():
+        suffix = Path(name).suffix
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            kinds[suffix] = "binary"
+            continue
+        if ("\r" in text or text.startswith("\ufeff")) and kinds.get(suffix) != "binary":
+            kinds[suffix] = "-text"
+    if not kinds:
+        return None
+    order = sorted(kinds, key=lambda suffix: (kinds[suffix] == "binary", suffix))
+    return ("# Fixtures are byte-exact recordings: BOMs and CRLF line ends are part of them.\n"
+            + "".join(f"*{suffix} {kinds[suffix]}\n" for suffix in order))
+
+
 def _changes(partner: Partner, manifest: Manifest) -> dict[Path, bytes]:
     """Every file recording the partner writes, with its bytes; a golden file only where
     there is none yet or ``LINTAS_UPDATE_GOLDEN=1``."""
     folder = FIXTURES / partner.id
     files = {folder / MANIFEST: manifest.text().encode()}
     rewrite = os.environ.get("LINTAS_UPDATE_GOLDEN") == "1"
+    recordings = recording(partner, manifest)
+    attributes = git_attributes(recordings)
+    if attributes is not None:
+        files[folder / ".gitattributes"] = attributes.encode()
     for entry in recorded_entries(partner, manifest):
         path = folder / file_name(entry)
-        files[path] = manifest.written(entry)
+        files[path] = recordings[path.name]
         golden = golden_path(path)
         if entry.outcome != "dead_letter" and (rewrite or not golden.exists()):
             files[golden] = _golden_text(golden_rows(partner, files[path])).encode()
