@@ -38,6 +38,7 @@ from lintas.core.settings import get_settings
 from lintas.core.topics import SHIPMENT_EVENTS, SHIPMENTS, TopicSpec, catalog, raw_topic
 from lintas.kafka.admin import ensure_topics, read_all
 from lintas.kafka.broker import LocalBroker
+from lintas.kafka.connection import KafkaConnection
 from lintas.schemas.codec import codec
 from lintas.streams.normalize import normalize_record
 from lintas.streams.pipeline import LEG_UPDATES, SHIPMENT_LEGS
@@ -64,8 +65,8 @@ def _bodies(run: int, count: int, payloads: list[tuple[str, bytes]]) -> list[tup
     return out
 
 
-def _produce(bootstrap: str, bodies: list[tuple[str, bytes]]) -> set[bytes]:
-    producer = RawProducer(bootstrap, client_id="bench-producer")
+def _produce(kafka: KafkaConnection, bodies: list[tuple[str, bytes]]) -> set[bytes]:
+    producer = RawProducer(kafka, client_id="bench-producer")
     keys = set()
     for barcode, body in bodies:
         key = f"pos:{barcode}"
@@ -77,11 +78,11 @@ def _produce(bootstrap: str, bodies: list[tuple[str, bytes]]) -> set[bytes]:
     return keys
 
 
-def _caught_up(bootstrap: str, group: str, topics: tuple[str, ...]) -> bool:
+def _caught_up(kafka: KafkaConnection, group: str, topics: tuple[str, ...]) -> bool:
     from kafka import KafkaAdminClient, KafkaConsumer
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    admin = KafkaAdminClient(**kafka.kafka_python())
+    consumer = KafkaConsumer(**kafka.kafka_python())
     try:
         committed = admin.list_group_offsets(group).get(group, {})
         tps = [tp for tp in committed if tp.topic in topics]
@@ -94,10 +95,10 @@ def _caught_up(bootstrap: str, group: str, topics: tuple[str, ...]) -> bool:
         consumer.close()
 
 
-def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+def _end_offsets(kafka: KafkaConnection, topic: str) -> dict[int, int]:
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    consumer = KafkaConsumer(**kafka.kafka_python())
     try:
         tps = [TopicPartition(topic, p) for p in range(PARTITIONS)]
         return {tp.partition: offset for tp, offset in consumer.end_offsets(tps).items()}
@@ -105,13 +106,13 @@ def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
         consumer.close()
 
 
-async def _copy(bootstrap: str, start: dict[int, int], end: dict[int, int]) -> float:
+async def _copy(kafka: KafkaConnection, start: dict[int, int], end: dict[int, int]) -> float:
     """Records per second of a bare aiokafka consume->produce copy of [start, end)."""
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+    consumer = AIOKafkaConsumer(**kafka.aiokafka(), enable_auto_commit=False,
                                 group_id=None)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    producer = AIOKafkaProducer(**kafka.aiokafka(), acks="all", linger_ms=5)
     await consumer.start()
     await producer.start()
     try:
@@ -140,21 +141,22 @@ async def _copy(bootstrap: str, start: dict[int, int], end: dict[int, int]) -> f
         await consumer.stop()
 
 
-def _span_rate(bootstrap: str, topic: str, keep: Callable[[Any], bool]) -> tuple[int, float]:
+def _span_rate(kafka: KafkaConnection, topic: str,
+               keep: Callable[[Any], bool]) -> tuple[int, float]:
     """(records kept, records per second over their broker timestamps)."""
-    stamps = [m.timestamp for m in read_all(bootstrap, topic) if keep(m)]
+    stamps = [m.timestamp for m in read_all(kafka, topic) if keep(m)]
     if len(stamps) < 2:
         return len(stamps), float("nan")
     span = (max(stamps) - min(stamps)) / 1000
     return len(stamps), len(stamps) / span if span > 0 else float("inf")
 
 
-def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: int,
+def _worker_pass(kafka: KafkaConnection, home: Path, keys: set[bytes], expected_events: int,
                  progress: Callable[[str], None], *, only_normalize: bool = False,
                  ) -> tuple[float, float]:
     """(raw records/s through normalize, events/s through reconcile) of a worker running
     every agent, or only the normalize agent (its own group; reconcile then NaN)."""
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=bootstrap, LINTAS_HOME=str(home))
+    env = dict(os.environ, **kafka.environment(), LINTAS_HOME=str(home))
     group = "lintas"
     topics: tuple[str, ...] = (raw_topic("pos"), SHIPMENT_EVENTS, LEG_UPDATES, SHIPMENT_LEGS)
     if only_normalize:
@@ -170,7 +172,7 @@ def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: 
     try:
         deadline = time.monotonic() + 900
         time.sleep(5)
-        while not _caught_up(bootstrap, group, topics):
+        while not _caught_up(kafka, group, topics):
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
                     f"the worker did not process the records; see {home / 'worker.log'}")
@@ -182,25 +184,25 @@ def _worker_pass(bootstrap: str, home: Path, keys: set[bytes], expected_events: 
     def ours(message: Any) -> bool:  # this pass's records only
         return message.key in keys and message.timestamp >= started_ms
 
-    events, event_rate = _span_rate(bootstrap, SHIPMENT_EVENTS, ours)
+    events, event_rate = _span_rate(kafka, SHIPMENT_EVENTS, ours)
     if only_normalize:
         return event_rate * len(keys) / max(1, events), float("nan")
     if events < expected_events:
         raise RuntimeError(f"only {events} of {expected_events} events were produced")
     normalize_rate = event_rate * len(keys) / events
-    _views, view_rate = _span_rate(bootstrap, SHIPMENTS, ours)
+    _views, view_rate = _span_rate(kafka, SHIPMENTS, ours)
     # One view per new event: the reconcile rate in events is its view rate.
     return normalize_rate, view_rate
 
 
-def _sink_rate(bootstrap: str, work: Path, run: int) -> float:
+def _sink_rate(kafka: KafkaConnection, work: Path, run: int) -> float:
     """Views per second the view sink writes into a fresh SQLite view, reading the whole
     lintas.shipments.v1 topic (idle time at the end not counted)."""
     from lintas.streams.view.sink import ViewSink
     from lintas.streams.view.store import open_store
 
     store = open_store(f"sqlite:///{work / f'sink-bench-{run}.db'}")
-    sink = ViewSink(store, bootstrap, group_id=f"bench-sink-{run}-{time.time_ns()}",
+    sink = ViewSink(store, kafka, group_id=f"bench-sink-{run}-{time.time_ns()}",
                     topics=(SHIPMENTS,))
     done = {"records": 0, "first": None, "last": None}
 
@@ -228,8 +230,8 @@ def run_bench(*, records: int = 3000, runs: int = 3,
     progress(f"starting a private Kafka {settings.kafka_version} broker")
     broker.start()
     try:
-        bootstrap = broker.bootstrap
-        ensure_topics(bootstrap, [*catalog(sorted(PARTNERS), PARTITIONS),
+        kafka = broker.connection()
+        ensure_topics(kafka, [*catalog(sorted(PARTNERS), PARTITIONS),
                                   TopicSpec(COPY_TOPIC, "", "", PARTITIONS)])
         payloads = _payloads()
         copy_rates: list[float] = []
@@ -241,9 +243,9 @@ def run_bench(*, records: int = 3000, runs: int = 3,
         sample_events: list[dict[str, Any]] = []
         for run in range(runs):
             bodies = _bodies(run, records, payloads)
-            start = _end_offsets(bootstrap, raw_topic("pos"))
-            keys = _produce(bootstrap, bodies)
-            end = _end_offsets(bootstrap, raw_topic("pos"))
+            start = _end_offsets(kafka, raw_topic("pos"))
+            keys = _produce(kafka, bodies)
+            end = _end_offsets(kafka, raw_topic("pos"))
             expected = 0
             for barcode, body in bodies:
                 out = normalize_record(codec("RawRecord").encode(raw_record(
@@ -253,18 +255,18 @@ def run_bench(*, records: int = 3000, runs: int = 3,
                 if len(sample_events) < 200:
                     sample_events += out.events
             progress(f"run {run + 1}/{runs}: copy of {records} records")
-            copy_rates.append(asyncio.run(_copy(bootstrap, start, end)))
+            copy_rates.append(asyncio.run(_copy(kafka, start, end)))
             progress(f"run {run + 1}/{runs}: normalize agent alone on {records} records")
-            n_rate, _ = _worker_pass(bootstrap, work, keys, expected, progress,
+            n_rate, _ = _worker_pass(kafka, work, keys, expected, progress,
                                      only_normalize=True)
             normalize_rates.append(n_rate)
             ratios.append(n_rate / copy_rates[-1])
             progress(f"run {run + 1}/{runs}: the whole worker on the same records")
-            worker_rate, r_rate = _worker_pass(bootstrap, work, keys, expected, progress)
+            worker_rate, r_rate = _worker_pass(kafka, work, keys, expected, progress)
             worker_rates.append(worker_rate)
             reconcile_rates.append(r_rate)
             progress(f"run {run + 1}/{runs}: view sink")
-            sink_rates.append(_sink_rate(bootstrap, work, run))
+            sink_rates.append(_sink_rate(kafka, work, run))
         progress("codecs: fastavro against avro")
         codecs = codec_ratios(sample_events[:200])
     finally:

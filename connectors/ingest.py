@@ -1,6 +1,9 @@
 """The push ingest endpoint: member couriers POST their webhooks here.
 
-``POST /v1/webhooks/{partner}`` — authenticated per partner, either by signature
+``POST /v1/webhooks/{partner}`` (push partners) and ``POST /v1/members/{member}/events``
+(members, in the standard format, signed with the member's own webhook secret; produced to
+the member's own topic, and refused with ``identity_mismatch`` when a row names another
+courier) — authenticated per partner, either by signature
 (``X-Lintas-Timestamp`` + ``X-Lintas-Signature``, see :mod:`lintas.connectors.signing`,
 within a replay window) or by the partner's own token (``Authorization: Bearer <api
 key>``); validated with the partner's parser; produced byte for byte to
@@ -23,6 +26,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -31,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from lintas.connectors.members import Account
 from lintas.connectors.model import ParseResult
 from lintas.connectors.registry import PARTNERS
 from lintas.connectors.runtime.producer import RawProducer, raw_record
@@ -42,6 +47,7 @@ from lintas.connectors.signing import (
 )
 from lintas.core.errors import BrokerError, PayloadError
 from lintas.core.settings import PartnerCredentials
+from lintas.core.topics import member_topic, raw_topic
 
 __all__ = ["MAX_BODY_BYTES", "ReplayGuard", "create_ingest_app"]
 
@@ -154,32 +160,66 @@ def _parse(partner_id: str, body: bytes) -> ParseResult:
                            f"({type(exc).__name__})") from exc
 
 
+@dataclass(frozen=True)
+class _Sender:
+    """Who a push request claims to come from, and where its records go."""
+
+    partner: str  # whose parser reads the body
+    name: str  # in messages: the partner, or the member
+    topic: str
+    credentials: PartnerCredentials
+    member: str | None = None
+
+
 class _Ingest:
     """The endpoint's handlers over one producer and one replay guard."""
 
     def __init__(self, credentials: Callable[[str], PartnerCredentials], producer: RawProducer,
-                 clock: Callable[[], float], replay: ReplayGuard) -> None:
+                 clock: Callable[[], float], replay: ReplayGuard,
+                 members: Callable[[str], Account | None]) -> None:
         self.credentials = credentials
         self.producer = producer
         self.clock = clock
         self.replay = replay
+        self.members = members
 
-    async def receive(self, request: Request) -> Response:
+    def _partner(self, request: Request) -> _Sender | Response:
         partner_id = request.path_params["partner"]
         partner = PARTNERS.get(partner_id)
-        if partner is None or partner.mode == "pull":
+        if partner is None or partner.mode != "push":
             return _error(404, f"no push endpoint for partner {partner_id!r}")
+        return _Sender(partner_id, partner_id, raw_topic(partner_id),
+                       self.credentials(partner_id))
+
+    def _member(self, request: Request) -> _Sender | Response:
+        member_id = request.path_params["member"]
+        account = self.members(member_id)
+        if account is None:
+            return _error(404, f"no member {member_id!r}")
+        if not account.active or account.webhook_secret is None:
+            return _error(401, f"member {member_id!r} was revoked")
+        return _Sender("standard", member_id, member_topic(member_id),
+                       PartnerCredentials(webhook_secret=account.webhook_secret), member_id)
+
+    async def receive_partner(self, request: Request) -> Response:
+        return await self._receive(request, self._partner(request))
+
+    async def receive_member(self, request: Request) -> Response:
+        return await self._receive(request, self._member(request))
+
+    async def _receive(self, request: Request, sender: _Sender | Response) -> Response:
+        if isinstance(sender, Response):
+            return sender
         try:
             body = await _read_body(request, MAX_BODY_BYTES)
         except _TooLarge:
             return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
-        refusal = _authenticate(request, body, self.credentials(partner_id), partner_id,
-                                self.clock())
+        refusal = _authenticate(request, body, sender.credentials, sender.name, self.clock())
         if refusal:
             return _error(401, refusal)
         signature = request.headers.get(SIGNATURE_HEADER)
         if signature is None:
-            return (await self.produce(request, partner_id, body))[0]
+            return (await self.produce(request, sender, body))[0]
         first, record_id = self.replay.claim(signature)
         if not first:
             if record_id is None:
@@ -189,33 +229,37 @@ class _Ingest:
             return JSONResponse({"accepted": True, "duplicate": True, "record_id": record_id},
                                 status_code=200)
         try:
-            response, record_id = await self.produce(request, partner_id, body)
+            response, record_id = await self.produce(request, sender, body)
             if record_id is not None:
                 self.replay.done(signature, record_id)
             return response
         finally:
             self.replay.release(signature)
 
-    async def produce(self, request: Request, partner_id: str,
+    async def produce(self, request: Request, sender: _Sender,
                       body: bytes) -> tuple[Response, str | None]:
         """Parse (off the event loop), produce, and answer 202 once the broker has it;
         (the answer, the id of the record produced or None)."""
         try:
-            result = await run_in_threadpool(_parse, partner_id, body)
+            result = await run_in_threadpool(_parse, sender.partner, body)
         except PayloadError as exc:
             return _error(400, str(exc)), None
         problems = [p.message for p in result.problems]
         if not result.events:
-            return _error(400, f"{partner_id}: the body holds no event", problems=problems), None
+            return _error(400, f"{sender.name}: the body holds no event", problems=problems), None
+        impostor = _impostor(result, sender.member)
+        if impostor is not None:
+            return _error(400, impostor, reason="identity_mismatch"), None
         numbers = sorted({e.tracking_number for e in result.events})
         record = raw_record(
-            partner=partner_id, kind="webhook", connector="ingest",
+            partner=sender.partner, kind="webhook", connector="ingest",
             source=request.url.path, payload=body, request_key=numbers[0],
             content_type=request.headers.get("content-type", "application/json"),
+            attributes={"member": sender.member} if sender.member else None,
         )
         try:
             await run_in_threadpool(self.producer.send_and_wait, record,
-                                    f"{partner_id}:{numbers[0]}")
+                                    f"{sender.partner}:{numbers[0]}", topic=sender.topic)
         except BrokerError:
             return JSONResponse({"error": "the broker is unavailable; send again later"},
                                 status_code=503, headers={"Retry-After": "5"}), None
@@ -226,20 +270,35 @@ class _Ingest:
         ), record["record_id"]
 
 
+def _impostor(result: ParseResult, member: str | None) -> str | None:
+    """Why a member's body speaks for another courier, or None."""
+    if member is None:
+        return None
+    for event in result.events:
+        sender = next((r.value for r in event.references if r.kind == "member"), None)
+        if sender != member:
+            return (f"standard: row {event.sequence}: courier {sender!r} is not {member!r}, "
+                    "the member whose secret signed the request")
+    return None
+
+
 def create_ingest_app(
     credentials: Callable[[str], PartnerCredentials],
     producer: RawProducer,
     *,
     clock: Callable[[], float] = time.time,
     replay: ReplayGuard | None = None,
+    members: Callable[[str], Account | None] = lambda _: None,
 ) -> Starlette:
-    """The ingest app; ``credentials(partner_id)`` gives each partner's secrets."""
-    ingest = _Ingest(credentials, producer, clock, replay or ReplayGuard(clock=clock))
+    """The ingest app; ``credentials(partner_id)`` gives each push partner's secrets,
+    ``members(member_id)`` each member's account."""
+    ingest = _Ingest(credentials, producer, clock, replay or ReplayGuard(clock=clock), members)
 
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     return Starlette(routes=[
-        Route("/v1/webhooks/{partner}", ingest.receive, methods=["POST"]),
+        Route("/v1/webhooks/{partner}", ingest.receive_partner, methods=["POST"]),
+        Route("/v1/members/{member}/events", ingest.receive_member, methods=["POST"]),
         Route("/healthz", health, methods=["GET"]),
     ])

@@ -1,16 +1,21 @@
 """The publisher SDK: members who publish straight to Kafka in the standard format.
 
     from lintas.connectors.publish import Publisher
-    with Publisher("broker:9092", member="asperindo-0042") as publisher:
+    kafka = KafkaConnection("broker:9092", "SASL_SSL", username="member-asperindo-0042",
+                            password=SecretStr("..."))     # what `lintas members add` printed
+    with Publisher(kafka, member="asperindo-0042") as publisher:
         result = publisher.publish_file("today.csv")          # JSON lines, CSV or Avro
         result = publisher.publish_rows([{"tracking_number": "KN1", ...}])
 
 Every file is checked with the same parser the pipeline runs. Rows are grouped by
-tracking number and each group goes to ``lintas.raw.standard`` as one RawRecord (JSON
-lines), keyed ``standard:<tracking number>`` so a shipment's rows stay in order on one
-partition. Nothing is sent when the file is not in the format; rows the parser refuses
-are reported and, unless ``allow_bad_rows``, keep the whole file back. :meth:`publish_*`
-returns only after the broker acknowledged every record.
+tracking number and each group goes to the member's own topic
+``lintas.raw.member.<member>`` (the only one its credentials may write: the broker, not
+the payload, says who sent it) as one RawRecord (JSON lines), keyed
+``standard:<tracking number>`` so a shipment's rows stay in order on one partition. A row
+naming another courier is refused here, before it is sent. Nothing is sent when the file is
+not in the format; rows the parser refuses are reported and, unless ``allow_bad_rows``,
+keep the whole file back. :meth:`publish_*` returns only after the broker acknowledged
+every record.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from lintas.connectors.standard.decode import read_rows
 from lintas.connectors.standard.write import to_jsonl
 from lintas.connectors.tracking import normalize_tracking_number
 from lintas.core.errors import PayloadError
+from lintas.core.topics import member_topic
+from lintas.kafka.connection import KafkaConnection
 
 __all__ = ["PublishResult", "Publisher"]
 
@@ -45,12 +52,11 @@ class PublishResult:
 class Publisher:
     """Publishes standard-format rows for one member."""
 
-    def __init__(self, bootstrap: str, *, member: str | None = None,
+    def __init__(self, kafka: KafkaConnection, *, member: str,
                  producer: RawProducer | None = None) -> None:
         self.member = member
-        self._producer = producer or RawProducer(
-            bootstrap, client_id=f"lintas-publisher-{member or 'member'}"
-        )
+        self.topic = member_topic(member)
+        self._producer = producer or RawProducer(kafka, client_id=f"lintas-publisher-{member}")
         self._owns_producer = producer is None
 
     def __enter__(self) -> Publisher:
@@ -81,8 +87,12 @@ class Publisher:
                  source: str) -> PublishResult:
         groups: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
-            if self.member and not row.get("courier"):
-                row["courier"] = self.member
+            courier = str(row.get("courier") or self.member).lower()
+            if courier != self.member:
+                result.problems.append(f"{PARTNER}: courier {courier!r} is not {self.member!r}, "
+                                       "the member these credentials belong to")
+                continue
+            row["courier"] = self.member
             number = normalize_tracking_number(row.get("tracking_number") or "")
             groups.setdefault(number, []).append(row)
         payloads = {}
@@ -102,8 +112,8 @@ class Publisher:
             self._producer.send(raw_record(
                 partner=PARTNER, kind="file", connector="publisher", source=source,
                 payload=payload, request_key=number, content_type="application/x-ndjson",
-                attributes={"member": self.member} if self.member else {},
-            ), f"{PARTNER}:{number}")
+                attributes={"member": self.member},
+            ), f"{PARTNER}:{number}", topic=self.topic)
         self._producer.flush()
         result.records = len(payloads)
         result.tracking_numbers = sorted(payloads)

@@ -6,6 +6,7 @@ by :func:`create_app` once the settings are known (``lintas worker``), never at 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import faust
@@ -21,8 +22,9 @@ from lintas.core.topics import (
     SHIPMENTS,
     raw_topic,
 )
-from lintas.kafka.broker import bootstrap_servers
+from lintas.kafka.principals import kafka_connection
 from lintas.streams.agents import register_agents
+from lintas.streams.members import follow_members, member_topics
 from lintas.streams.pipeline import (
     AGENT_NAMES,
     LEG_UPDATES,
@@ -37,11 +39,11 @@ __all__ = ["create_app", "faust_settings", "selected_agents"]
 
 
 def faust_settings(settings: Settings) -> dict[str, Any]:
-    """Faust configuration derived from lintas settings."""
+    """Faust configuration derived from lintas settings (as the worker's principal)."""
+    kafka = kafka_connection(settings, "worker")
     return {
-        "broker": [
-            f"{SCHEME}://{server.strip()}" for server in bootstrap_servers(settings).split(",")
-        ],
+        "broker": [f"{SCHEME}://{server.strip()}" for server in kafka.bootstrap.split(",")],
+        "broker_credentials": kafka.faust_credentials(),
         "store": settings.table_store,
         "datadir": str(settings.home / "worker"),
         "topic_partitions": settings.topic_partitions,
@@ -82,6 +84,7 @@ def create_app(settings: Settings) -> Pipeline:
     raw: dict[str, Any] = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw",
                            "value_serializer": "raw"}
     selected = selected_agents(settings)
+    raw_topics = [raw_topic(p) for p in sorted(PARTNERS)]
 
     def table(name: str, agent: str, partitions: int) -> Any:
         if agent not in selected:
@@ -91,10 +94,9 @@ def create_app(settings: Settings) -> Pipeline:
 
     pipeline = Pipeline(
         app=app,
-        raw_records=app.topic(
-            *(raw_topic(p) for p in sorted(PARTNERS)),
-            key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
-        ),
+        # Every raw topic: the partners' and each member's (lintas.raw.member.<id>); members
+        # who join later are added as they appear (lintas.streams.members).
+        raw_records=app.topic(*raw_topics, **raw),
         # Agents decode what they read themselves: a record that does not decode is a
         # dead letter, not a crash in Faust's stream.
         shipment_events=app.topic(SHIPMENT_EVENTS, **raw),
@@ -113,4 +115,18 @@ def create_app(settings: Settings) -> Pipeline:
         region_outlets=table("region-outlets", "match_service_points", settings.topic_partitions),
     )
     register_agents(pipeline, selected)
+    if "normalize_records" in selected:
+        _follow_members(app, set(), settings)
     return pipeline
+
+
+def _follow_members(app: faust.App, known: set[str], settings: Settings) -> None:
+    """A task of the worker: read members' raw topics as they appear (at start, then every
+    ``LINTAS_MEMBER_TOPICS_REFRESH_SECONDS``)."""
+    kafka = kafka_connection(settings, "worker")
+
+    @app.task
+    async def follow_member_topics() -> None:
+        while not app.should_stop:
+            await follow_members(app, known, lambda: member_topics(kafka))
+            await asyncio.sleep(settings.member_topics_refresh_seconds)

@@ -20,6 +20,7 @@ from lintas.connectors.runtime.producer import RawProducer
 from lintas.core.deadletters import decode
 from lintas.core.topics import DLQ
 from lintas.kafka.admin import read_all
+from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.cursors import CursorStore
 
 __all__ = [
@@ -47,13 +48,13 @@ class DeadLetterRecord:
 
 
 def read_dead_letters(
-    bootstrap: str, *, partner: str | None = None, reason: str | None = None,
+    kafka: KafkaConnection, *, partner: str | None = None, reason: str | None = None,
     stage: str | None = None,
 ) -> list[DeadLetterRecord]:
     """Every dead letter, oldest first, filtered by partner, reason (error class) and stage.
     The same failure reported twice (at-least-once) appears once."""
     out: dict[str, DeadLetterRecord] = {}
-    messages = sorted(read_all(bootstrap, DLQ), key=lambda m: (m.timestamp, m.partition, m.offset))
+    messages = sorted(read_all(kafka, DLQ), key=lambda m: (m.timestamp, m.partition, m.offset))
     for message in messages:
         letter = decode(message.headers or [], message.key, message.value,
                         dlq_timestamp_ms=message.timestamp)
@@ -83,12 +84,12 @@ class ReplayOutcome:
     not_replayable: list[str]
 
 
-def replay_dead_letters(bootstrap: str, records: Iterable[DeadLetterRecord], *,
+def replay_dead_letters(kafka: KafkaConnection, records: Iterable[DeadLetterRecord], *,
                         again: bool = False) -> ReplayOutcome:
     """Send each dead letter's original bytes back to its source topic (once, unless
     ``again``); return what was done."""
-    producer = RawProducer(bootstrap, client_id="lintas-dlq-replay")
-    cursors = CursorStore(bootstrap, producer)
+    producer = RawProducer(kafka, client_id="lintas-dlq-replay")
+    cursors = CursorStore(kafka, producer)
     cursors.load()
     replayed, already, impossible = [], [], []
     sent: set[tuple[Any, ...]] = set()

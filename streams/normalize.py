@@ -10,14 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lintas.connectors.model import Event
 from lintas.connectors.registry import PARTNERS, Partner
 from lintas.core.deadletters import Failure
 from lintas.core.errors import PayloadError, SchemaError
+from lintas.core.topics import member_of
 from lintas.schemas.codec import codec
 
-__all__ = ["Normalized", "event_key", "normalize_record"]
+__all__ = ["IDENTITY_MISMATCH", "Normalized", "event_key", "normalize_record"]
 
 STAGE = "normalize"
+#: Dead-letter reason of a record or row claiming a sender its transport does not prove.
+IDENTITY_MISMATCH = "identity_mismatch"
+RAW_PREFIX = "lintas.raw."
 
 
 @dataclass(slots=True)
@@ -70,6 +75,10 @@ def normalize_record(
     except SchemaError as exc:
         return Normalized(failures=[Failure(STAGE, "SchemaError", str(exc))])
     partner_id = raw["partner"]
+    claimed = _claimed_identity(topic, partner_id)
+    if claimed is not None:
+        return Normalized(failures=[Failure(STAGE, IDENTITY_MISMATCH, claimed, partner_id)],
+                          partner=partner_id)
     partner = PARTNERS.get(partner_id)
     if partner is None:
         return Normalized(
@@ -96,11 +105,45 @@ def normalize_record(
         "source_partition": partition,
         "source_offset": offset,
     }
+    failures = [Failure(STAGE, p.error_class, p.message, partner_id, p.row)
+                for p in result.problems]
+    events, impostors = _proven(result.events, topic, partner_id)
     return Normalized(
-        events=[event.to_record(**origin) for event in result.events],
-        failures=[
-            Failure(STAGE, p.error_class, p.message, partner_id, p.row) for p in result.problems
-        ],
+        events=[event.to_record(**origin) for event in events],
+        failures=failures + impostors,
         not_found=result.not_found,
         partner=partner_id,
     )
+
+
+def _proven(events: list[Event], topic: str | None,
+            partner_id: str) -> tuple[list[Event], list[Failure]]:
+    """(the events whose sender the topic proves, a failure for each other one). On a
+    member's topic every row must name that member as its courier."""
+    member = member_of(topic) if topic else None
+    if member is None:
+        return events, []
+    kept, impostors = [], []
+    for event in events:
+        sender = next((r.value for r in event.references if r.kind == "member"), None)
+        if sender == member:
+            kept.append(event)
+        else:
+            impostors.append(Failure(
+                STAGE, IDENTITY_MISMATCH,
+                f"{partner_id}: row {event.sequence}: courier {sender!r} is not "
+                f"{member!r}, the member whose credentials wrote {topic}",
+                partner_id, event.sequence))
+    return kept, impostors
+
+
+def _claimed_identity(topic: str | None, partner_id: str) -> str | None:
+    """Why a record's own partner field contradicts the topic it was written to (whose
+    writers the broker's ACLs decide), or None when it does not."""
+    if topic is None or not topic.startswith(RAW_PREFIX):
+        return None
+    expected = "standard" if member_of(topic) else topic[len(RAW_PREFIX):]
+    if partner_id == expected:
+        return None
+    return (f"record says partner {partner_id!r} but was written to {topic}, "
+            f"which only {expected!r} may write")

@@ -19,6 +19,7 @@ from typing import Any
 from lintas.core import deadletters
 from lintas.core.topics import raw_topic
 from lintas.kafka.admin import read_all
+from lintas.kafka.connection import KafkaConnection
 from lintas.streams.assembler import Assembler
 from lintas.streams.eventset import EventSet
 from lintas.streams.linker import Linker
@@ -43,7 +44,7 @@ class ReplayResult:
 
 
 def replay(
-    bootstrap: str,
+    kafka: KafkaConnection,
     store: ViewStore,
     partners: Iterable[str],
     *,
@@ -61,7 +62,7 @@ def replay(
     sequence = 0
     for partner in sorted(partners):
         topic = raw_topic(partner)
-        records = sorted(read_all(bootstrap, topic), key=lambda m: (m.partition, m.offset))
+        records = sorted(read_all(kafka, topic), key=lambda m: (m.partition, m.offset))
         progress(f"{topic}: {len(records)} raw records")
         for message in records:
             raw_count += 1

@@ -16,15 +16,19 @@ import os
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from pydantic import SecretStr
 
+from lintas.connectors.access import prepare_broker
 from lintas.connectors.sandboxes import free_port
 from lintas.core.settings import Settings, get_settings
 from lintas.kafka.broker import LocalBroker
+from lintas.kafka.connection import KafkaConnection
+from lintas.kafka.principals import PROCESS_ROLES, Role, principal_name
 
 
 class _OneImportRoot(importlib.abc.MetaPathFinder):
@@ -56,11 +60,19 @@ def _fresh_settings() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap() -> Iterator[str]:
-    """Bootstrap address of a real broker for the whole session."""
+def _broker() -> Iterator[tuple[KafkaConnection, Callable[[str], KafkaConnection]]]:
+    """A real broker for the whole session, authenticating (SASL/SCRAM-SHA-512) and
+    authorizing (ACLs) as lintas runs it: (admin, principal by name)."""
     given = os.environ.get("LINTAS_TEST_BOOTSTRAP")
-    if given:
-        yield given
+    if given:  # an existing broker: LINTAS_TEST_KAFKA_* name its admin
+        admin = KafkaConnection(
+            given, os.environ.get("LINTAS_TEST_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),  # type: ignore[arg-type]
+            username=os.environ.get("LINTAS_TEST_KAFKA_USERNAME", "admin"),
+            password=SecretStr(os.environ.get("LINTAS_TEST_KAFKA_PASSWORD", "")))
+        passwords = {name: SecretStr(f"{name}-test-secret")
+                     for name in (principal_name(r) for r in PROCESS_ROLES)}
+        prepare_broker(admin, passwords, app_id="lintas", partitions=3)
+        yield admin, lambda name: admin.as_principal(name, passwords[name])
         return
     directory = Path(tempfile.mkdtemp(prefix="lintas-test-kafka-"))
     broker = LocalBroker(
@@ -73,10 +85,36 @@ def kafka_bootstrap() -> Iterator[str]:
     )
     broker.start()
     try:
-        yield broker.bootstrap
+        prepare_broker(broker.connection(), broker.principals.ensure(), app_id="lintas",
+                       partitions=3)
+        yield broker.connection(), broker.connection
     finally:
         broker.stop()
         broker.delete_data()
+
+
+@pytest.fixture(scope="session")
+def kafka(_broker: tuple[KafkaConnection, Callable[[str], KafkaConnection]]) -> KafkaConnection:
+    """The session's broker, as its admin (a super user): for setting up and reading back."""
+    return _broker[0]
+
+
+@pytest.fixture(scope="session")
+def kafka_as(
+    _broker: tuple[KafkaConnection, Callable[[str], KafkaConnection]],
+) -> Callable[[str], KafkaConnection]:
+    """The session's broker as one of lintas's principals (``lintas-worker``, ...)."""
+    return _broker[1]
+
+
+@pytest.fixture(scope="session")
+def process_env(kafka_as: Callable[[str], KafkaConnection]) -> Callable[..., dict[str, str]]:
+    """Environment of a lintas child process running as its role's principal."""
+
+    def env(role: Role, **more: str) -> dict[str, str]:
+        return {**os.environ, **kafka_as(principal_name(role)).environment(), **more}
+
+    return env
 
 
 @pytest.fixture(scope="session")
@@ -114,9 +152,10 @@ def view_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Settings pointing at the test broker, with a private home and view."""
-    monkeypatch.setenv("LINTAS_KAFKA_BOOTSTRAP", kafka_bootstrap)
+def settings(tmp_path: Path, kafka: KafkaConnection, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings pointing at the test broker (as its admin), with a private home and view."""
+    for name, value in kafka.environment().items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("LINTAS_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("LINTAS_DATABASE_URL", f"sqlite:///{tmp_path / 'view.db'}")
     get_settings.cache_clear()

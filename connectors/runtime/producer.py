@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from lintas.core.topics import raw_topic
+from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.producer import Producer
 from lintas.schemas.codec import codec
 
@@ -49,16 +50,19 @@ def raw_record(
 class RawProducer(Producer):
     """A :class:`Producer` of RawRecords to their partner's raw topic."""
 
-    def __init__(self, bootstrap: str, client_id: str = "lintas-connector") -> None:
-        super().__init__(bootstrap, client_id)
+    def __init__(self, kafka: KafkaConnection, client_id: str = "lintas-connector") -> None:
+        super().__init__(kafka, client_id)
         self._codec = codec("RawRecord")
 
-    def send(self, record: Mapping[str, Any], key: str) -> None:
-        """Queue one RawRecord for its partner's raw topic."""
-        self.send_bytes(raw_topic(record["partner"]), key.encode(), self._codec.encode(record))
+    def send(self, record: Mapping[str, Any], key: str, *, topic: str | None = None) -> None:
+        """Queue one RawRecord for ``topic``: its partner's raw topic unless given (a
+        member's own)."""
+        self.send_bytes(topic or raw_topic(record["partner"]), key.encode(),
+                        self._codec.encode(record))
 
-    def send_and_wait(self, record: Mapping[str, Any], key: str, timeout: float = 30.0) -> Any:
+    def send_and_wait(self, record: Mapping[str, Any], key: str, timeout: float = 30.0, *,
+                      topic: str | None = None) -> Any:
         """Produce one RawRecord and return once the broker acknowledged it (thread-safe;
         the ingest endpoint answers 202 only after this returns)."""
-        return self.send_bytes_and_wait(raw_topic(record["partner"]), key.encode(),
+        return self.send_bytes_and_wait(topic or raw_topic(record["partner"]), key.encode(),
                                         self._codec.encode(record), timeout)

@@ -36,6 +36,10 @@ def cli(verbose: int) -> None:
     noisy_level = max(level, logging.WARNING if verbose < 2 else logging.DEBUG)
     for noisy in ("kafka", "aiokafka", "faust", "mode", "httpx"):
         logging.getLogger(noisy).setLevel(noisy_level)
+    # kafka-python warns at every SCRAM sign-in over SASL_PLAINTEXT; SCRAM never sends the
+    # password, the local broker listens on loopback only, and a broker reached over a
+    # network is configured for SASL_SSL (docs/security.md).
+    logging.getLogger("kafka.net.sasl.scram").setLevel(max(noisy_level, logging.ERROR))
 
 
 register(cli)

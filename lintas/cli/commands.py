@@ -17,6 +17,7 @@ def register(cli: click.Group) -> None:
         ingest,
         kafka,
         lag,
+        members,
         ops,
         partners,
         pipeline,
@@ -45,3 +46,5 @@ def register(cli: click.Group) -> None:
     cli.add_command(coverage.coverage)
     cli.add_command(api.api)
     cli.add_command(partners.partners)
+    cli.add_command(members.members)
+    cli.add_command(members.subscribers)

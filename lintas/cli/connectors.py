@@ -15,21 +15,22 @@ from lintas.core.settings import get_settings
 
 if TYPE_CHECKING:
     from lintas.connectors.runtime.producer import RawProducer
+    from lintas.kafka.connection import KafkaConnection
     from lintas.kafka.cursors import CursorStore
 
 __all__ = ["connectors"]
 
 
-def _store() -> tuple[str, RawProducer, CursorStore]:
+def _store() -> tuple[KafkaConnection, RawProducer, CursorStore]:
     from lintas.connectors.runtime.producer import RawProducer
-    from lintas.kafka.broker import bootstrap_servers
     from lintas.kafka.cursors import CursorStore
+    from lintas.kafka.principals import kafka_connection
 
-    bootstrap = bootstrap_servers(get_settings())
-    producer = RawProducer(bootstrap, client_id="lintas-connectors-cli")
-    store = CursorStore(bootstrap, producer)
+    kafka = kafka_connection(get_settings(), "ops")
+    producer = RawProducer(kafka, client_id="lintas-connectors-cli")
+    store = CursorStore(kafka, producer)
     store.load()
-    return bootstrap, producer, store
+    return kafka, producer, store
 
 
 def _ago(iso: str | None) -> float | None:
@@ -60,14 +61,14 @@ def status(as_json: bool) -> None:
     from lintas.core.topics import raw_topic
     from lintas.kafka.admin import newest_timestamps
 
-    bootstrap, producer, store = _store()
+    kafka, producer, store = _store()
     try:
         rows: list[dict[str, Any]] = []
         paused = {
             key[0] for key, value in store.items()
             if isinstance(key[1], dict) and key[1].get("control") and (value or {}).get("paused")
         }
-        newest = newest_timestamps(bootstrap, [raw_topic(p) for p in sorted(PARTNERS)])
+        newest = newest_timestamps(kafka, [raw_topic(p) for p in sorted(PARTNERS)])
         for (name, where), value in store.items():
             if not isinstance(where, dict) or "status" not in where or not value:
                 continue
@@ -106,7 +107,7 @@ def status(as_json: bool) -> None:
 def _control(name: str, paused: bool) -> None:
     from lintas.kafka.cursors import control_key
 
-    _bootstrap, producer, store = _store()
+    _kafka, producer, store = _store()
     try:
         known = {key[0] for key, _ in store.items()}
         if name not in known:

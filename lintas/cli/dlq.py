@@ -30,11 +30,11 @@ def _filters(f: click.decorators.FC) -> click.decorators.FC:
 
 
 def _read(partner: str | None, reason: str | None, stage: str | None) -> list[DeadLetterRecord]:
-    from lintas.kafka.broker import bootstrap_servers
+    from lintas.kafka.principals import kafka_connection
     from lintas.streams.dlq import read_dead_letters
 
-    return read_dead_letters(bootstrap_servers(get_settings()), partner=partner, reason=reason,
-                             stage=stage)
+    return read_dead_letters(kafka_connection(get_settings(), "ops"), partner=partner,
+                             reason=reason, stage=stage)
 
 
 def _row(record: DeadLetterRecord) -> dict[str, Any]:
@@ -114,13 +114,13 @@ def show(dead_letter_id: str, as_json: bool) -> None:
 def replay(partner: str | None, reason: str | None, stage: str | None, ids: tuple[str, ...],
            again: bool, as_json: bool) -> None:
     """Send matching dead letters back to their source topic, once each."""
-    from lintas.kafka.broker import bootstrap_servers
+    from lintas.kafka.principals import kafka_connection
     from lintas.streams.dlq import replay_dead_letters
 
     records = _read(partner, reason, stage)
     if ids:
         records = [r for r in records if r.id in set(ids)]
-    outcome = replay_dead_letters(bootstrap_servers(get_settings()), records, again=again)
+    outcome = replay_dead_letters(kafka_connection(get_settings(), "ops"), records, again=again)
     if as_json:
         print_json(outcome.__dict__)
         return

@@ -23,12 +23,17 @@ def serve(host: str, port: int) -> None:
     """Serve POST /v1/webhooks/{partner} until stopped."""
     from lintas.connectors.ingest import create_ingest_app
     from lintas.connectors.runtime.producer import RawProducer
-    from lintas.kafka.broker import bootstrap_servers
+    from lintas.kafka.principals import kafka_connection
 
     settings = get_settings()
-    producer = RawProducer(bootstrap_servers(settings), client_id="lintas-ingest")
-    app = create_ingest_app(settings.partner, producer)
-    console.print(f"ingest on http://{host}:{port}/v1/webhooks/<partner>")
+    producer = RawProducer(kafka_connection(settings, "ingest"), client_id="lintas-ingest")
+    from lintas.connectors.members import AccountStore
+
+    accounts = AccountStore(settings.home / "members.json")
+    app = create_ingest_app(settings.partner, producer,
+                            members=lambda member_id: accounts.get("member", member_id))
+    console.print(f"ingest on http://{host}:{port}/v1/webhooks/<partner> and "
+                  f"/v1/members/<member>/events")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
@@ -38,13 +43,15 @@ def serve(host: str, port: int) -> None:
 @click.command()
 @click.option("--partner", "partner_id", default="standard", show_default=True,
               help="Who publishes; the standard format is for members without an API.")
-@click.option("--member", default=None, help="The member's id (fills the courier field).")
+@click.option("--member", required=True,
+              help="The member's id: its rows go to its own topic, as its Kafka principal "
+                   "(LINTAS_KAFKA_USERNAME/PASSWORD from `lintas members add`).")
 @click.option("--allow-bad-rows", is_flag=True,
               help="Publish the good rows even if some are refused.")
 @click.option("--json", "as_json", is_flag=True)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def publish(
-    partner_id: str, member: str | None, allow_bad_rows: bool, as_json: bool, file: str
+    partner_id: str, member: str, allow_bad_rows: bool, as_json: bool, file: str
 ) -> None:
     """Check FILE (standard format: JSON lines, CSV or Avro) and publish it to Kafka."""
     import sys
@@ -52,12 +59,12 @@ def publish(
     from lintas.cli.output import err_console, print_json
     from lintas.connectors.publish import Publisher
     from lintas.core.errors import ConfigurationError
-    from lintas.kafka.broker import bootstrap_servers
+    from lintas.kafka.principals import kafka_connection
 
     if partner_id != "standard":
         raise ConfigurationError("lintas publish takes the standard format (--partner standard); "
                                  "partners with an API are pulled or push webhooks")
-    with Publisher(bootstrap_servers(get_settings()), member=member) as publisher:
+    with Publisher(kafka_connection(get_settings(), None), member=member) as publisher:
         result = publisher.publish_file(file, allow_bad_rows=allow_bad_rows)
     if as_json:
         print_json(result.__dict__)

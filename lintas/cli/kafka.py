@@ -31,16 +31,22 @@ def start(as_json: bool) -> None:
         else:
             console.print(message)
         return
+    from lintas.connectors.access import prepare_broker
+
     broker = local_broker(settings)
     starting = f"Starting Apache Kafka {settings.kafka_version} on 127.0.0.1:{settings.kafka_port}…"
     with console.status(starting):
         status = broker.start()
+        prepare_broker(broker.connection(), broker.principals.ensure(), app_id=settings.app_id,
+                       partitions=settings.topic_partitions,
+                       replication_factor=settings.replication_factor)
     if as_json:
-        print_json(status.as_dict())
+        print_json({**status.as_dict(), "principals": str(broker.principals.path)})
     else:
         console.print(
             f"Kafka {status.version} runs (pid {status.pid}); "
-            f"bootstrap: [bold]{status.bootstrap}[/]"
+            f"bootstrap: [bold]{status.bootstrap}[/] (SASL/SCRAM-SHA-512; principals' "
+            f"credentials in {broker.principals.path})"
         )
 
 

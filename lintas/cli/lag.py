@@ -16,7 +16,7 @@ from rich.text import Text
 
 from lintas.cli.output import console, print_json
 from lintas.core.settings import get_settings
-from lintas.kafka.broker import bootstrap_servers
+from lintas.kafka.principals import kafka_connection
 from lintas.streams.ops.verdicts import DEFAULT_WINDOW, Verdict
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def lag(groups: tuple[str, ...], watch: bool, interval: float, samples: int, win
 
     settings = get_settings()
     selected = list(groups) or None
-    with LagCollector(bootstrap_servers(settings), window=window) as collector:
+    with LagCollector(kafka_connection(settings, "ops"), window=window) as collector:
         if watch:
             _watch(collector, selected, interval, as_json)
             return

@@ -34,13 +34,13 @@ def serve(host: str, port: int, interval: float, window: float, groups: tuple[st
     import uvicorn
 
     from lintas.connectors.registry import PARTNERS
-    from lintas.kafka.broker import bootstrap_servers
+    from lintas.kafka.principals import kafka_connection
     from lintas.streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
     from lintas.streams.ops.server import create_app
 
     settings = get_settings()
     config = OpsConfig(
-        bootstrap=bootstrap_servers(settings),
+        kafka=kafka_connection(settings, "ops"),
         partners=tuple(sorted(PARTNERS)),
         worker_group=settings.app_id,
         groups=groups,

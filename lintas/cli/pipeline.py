@@ -113,9 +113,9 @@ def worker(loglevel: str, metrics_port: int, metrics_host: str) -> None:
     import faust
 
     from lintas.connectors.registry import PARTNERS
-    from lintas.core.topics import catalog
-    from lintas.kafka.admin import ensure_topics
-    from lintas.kafka.broker import bootstrap_servers
+    from lintas.core.topics import CONNECT_OFFSETS, catalog
+    from lintas.kafka.admin import require_topics
+    from lintas.kafka.principals import kafka_connection
     from lintas.streams.app import create_app
 
     level = {"crit": logging.CRITICAL, "error": logging.ERROR, "warn": logging.WARNING,
@@ -123,8 +123,9 @@ def worker(loglevel: str, metrics_port: int, metrics_host: str) -> None:
     for name in ("faust", "mode", "aiokafka", "streams"):
         logging.getLogger(name).setLevel(level)
     settings = get_settings()
-    ensure_topics(bootstrap_servers(settings), catalog(sorted(PARTNERS), settings.topic_partitions),
-                  settings.replication_factor)
+    require_topics(kafka_connection(settings, "worker"),
+                   [t.name for t in catalog(sorted(PARTNERS), settings.topic_partitions)
+                    if t.name != CONNECT_OFFSETS])
     app = create_app(settings).app
     if metrics_port:
         from lintas.streams.ops.metrics import start_metrics_server
@@ -142,7 +143,7 @@ def worker(loglevel: str, metrics_port: int, metrics_host: str) -> None:
               help="Address the metrics server binds.")
 def sink(batch_size: int | None, metrics_port: int, metrics_host: str) -> None:
     """Run the view sink: shipment views and dead letters into the SQL view."""
-    from lintas.kafka.broker import bootstrap_servers
+    from lintas.kafka.principals import kafka_connection
     from lintas.streams.view.sink import ViewSink
     from lintas.streams.view.store import open_store
 
@@ -154,7 +155,8 @@ def sink(batch_size: int | None, metrics_port: int, metrics_host: str) -> None:
     store = open_store(settings.view_url)
     stop = _stop_on_signals()
     view_sink = ViewSink(
-        store, bootstrap_servers(settings), batch_size=batch_size or settings.sink_batch_size
+        store, kafka_connection(settings, "sink"),
+        batch_size=batch_size or settings.sink_batch_size
     )
     view_sink.run(stop)
     store.close()
@@ -170,13 +172,13 @@ def _run_connector(
 ) -> None:
     from lintas.connectors.runtime.poll import PollingConnector
     from lintas.connectors.runtime.producer import RawProducer
-    from lintas.kafka.broker import bootstrap_servers
     from lintas.kafka.cursors import CursorStore
+    from lintas.kafka.principals import kafka_connection
 
     settings = get_settings()
-    bootstrap = bootstrap_servers(settings)
-    producer = RawProducer(bootstrap, client_id=f"lintas-connector-{partner_id}")
-    cursors = CursorStore(bootstrap, producer)
+    kafka = kafka_connection(settings, "connector")
+    producer = RawProducer(kafka, client_id=f"lintas-connector-{partner_id}")
+    cursors = CursorStore(kafka, producer)
     cursors.load()
     if backfill_from is not None:  # start the feed over from that date
         cursors.put(source.name, source.source_partition,

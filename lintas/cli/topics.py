@@ -10,7 +10,7 @@ from lintas.connectors.registry import PARTNERS
 from lintas.core.settings import get_settings
 from lintas.core.topics import catalog
 from lintas.kafka.admin import ensure_topics
-from lintas.kafka.broker import bootstrap_servers
+from lintas.kafka.principals import kafka_connection
 
 __all__ = ["topics"]
 
@@ -43,7 +43,7 @@ def create(as_json: bool) -> None:
     """Create every missing topic (existing ones are left as they are)."""
     settings = get_settings()
     outcomes = ensure_topics(
-        bootstrap_servers(settings),
+        kafka_connection(settings),
         catalog(sorted(PARTNERS), settings.topic_partitions),
         settings.replication_factor,
     )

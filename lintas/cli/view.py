@@ -61,7 +61,7 @@ def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -
     from datetime import datetime, timezone
 
     from lintas.connectors.registry import PARTNERS, get_partner
-    from lintas.kafka.broker import bootstrap_servers
+    from lintas.kafka.principals import kafka_connection
     from lintas.streams.replay import replay as run_replay
     from lintas.streams.view.store import open_store
 
@@ -73,8 +73,8 @@ def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -
     store = open_store(url)
     try:
         with console.status("replaying…") as status:
-            result = run_replay(bootstrap_servers(settings), store, partners or sorted(PARTNERS),
-                                progress=status.update)
+            result = run_replay(kafka_connection(settings, "ops"), store,
+                                partners or sorted(PARTNERS), progress=status.update)
     finally:
         store.close()
     summary = {**result.__dict__, "database_url": url}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -62,6 +63,15 @@ class Settings(BaseSettings):
         default=None,
         description="Bootstrap servers of an existing Kafka; unset means the local broker.",
     )
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"] | None = (
+        Field(default=None, description="How to reach an existing Kafka; SASL_PLAINTEXT when a "
+                                        "username is set, else PLAINTEXT.")
+    )
+    kafka_sasl_mechanism: str = "SCRAM-SHA-512"
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    #: CA certificates to trust for TLS to an existing Kafka (SASL_SSL, SSL)
+    kafka_ssl_cafile: str | None = None
     kafka_version: str = "4.1.1"
     kafka_port: int = 9092
     kafka_controller_port: int = 9093
@@ -85,6 +95,8 @@ class Settings(BaseSettings):
     worker_web_port: int = 6066
     worker_web_enabled: bool = False
     table_store: str = "memory://"
+    #: How often the worker looks for members' new raw topics.
+    member_topics_refresh_seconds: float = Field(default=30.0, gt=0)
 
     # Sandboxes and connectors
     sandbox_host: str = "127.0.0.1"

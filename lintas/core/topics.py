@@ -6,18 +6,22 @@ missing and leaves existing topics alone, so it can run at every start.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 __all__ = [
     "CONNECT_OFFSETS",
     "DLQ",
+    "MEMBER_TOPIC_PREFIX",
     "NETWORK_NODES",
     "SERVICE_POINTS",
     "SHIPMENTS",
     "SHIPMENT_EVENTS",
     "TopicSpec",
     "catalog",
+    "member_of",
+    "member_topic",
     "raw_topic",
 ]
 
@@ -34,6 +38,27 @@ _DAY_MS = 24 * 60 * 60 * 1000
 def raw_topic(partner: str) -> str:
     """``lintas.raw.<partner>``: raw payloads of one partner, as received."""
     return f"lintas.raw.{partner}"
+
+
+#: Raw topics of members in the standard format start with this: one topic per member,
+#: so that the broker, not the payload, says who wrote a record.
+MEMBER_TOPIC_PREFIX = "lintas.raw.member."
+_MEMBER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def member_topic(member_id: str) -> str:
+    """``lintas.raw.member.<id>``: the raw topic only member ``member_id`` may write."""
+    if not _MEMBER_ID.match(member_id):
+        raise ValueError(f"member id {member_id!r} is not lower-case letters, digits and "
+                         "dashes (2-63 characters), such as asperindo-0042")
+    return MEMBER_TOPIC_PREFIX + member_id
+
+
+def member_of(topic: str) -> str | None:
+    """The member whose raw topic ``topic`` is; None for any other topic."""
+    if topic.startswith(MEMBER_TOPIC_PREFIX):
+        return topic[len(MEMBER_TOPIC_PREFIX):]
+    return None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class Feeder:
     """Sends catalogs in, one partner at a time; counts the webhooks the ingest refused."""
 
     producer: RawProducer
+    ingest_producer: RawProducer
     cursors: CursorStore
     folder: Path
     host: str
@@ -76,8 +77,8 @@ class Feeder:
         if kit.deliver is None:
             return
         if self._ingest is None:
-            self._ingest = serve_in_thread(
-                create_ingest_app(lambda _pid: SANDBOX_CREDENTIALS, self.producer), host=self.host)
+            app = create_ingest_app(lambda _pid: SANDBOX_CREDENTIALS, self.ingest_producer)
+            self._ingest = serve_in_thread(app, host=self.host)
         secret = SANDBOX_CREDENTIALS.webhook_secret
         assert secret is not None
         codes = kit.deliver(entries, self._ingest.url, secret)

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
+from lintas.connectors.access import prepare_broker
 from lintas.connectors.registry import PARTNERS
 from lintas.connectors.runtime.producer import RawProducer
 from lintas.connectors.sandboxes import RunningServer, serve_in_thread
@@ -19,8 +20,10 @@ from lintas.demo.accounting import DemoSummary, still_missing, summarize
 from lintas.demo.feed import Feeder
 from lintas.demo.processes import ChildProcess
 from lintas.kafka.admin import ensure_topics
-from lintas.kafka.broker import bootstrap_servers, local_broker
+from lintas.kafka.broker import local_broker
+from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.cursors import CursorStore
+from lintas.kafka.principals import Role, kafka_connection, principal_name
 from lintas.streams.view.store import ViewStore, open_store
 
 __all__ = ["Progress", "run_demo"]
@@ -28,24 +31,42 @@ __all__ = ["Progress", "run_demo"]
 Progress = Callable[[str], None]
 
 
+Principals = Callable[[Role], KafkaConnection]
+
+
 @contextmanager
-def _broker(settings: Settings, progress: Progress) -> Iterator[str]:
-    """The broker's bootstrap address; the local broker is started (and stopped after)
-    unless ``LINTAS_KAFKA_BOOTSTRAP`` names one or it already runs."""
-    broker = None
-    if not settings.kafka_bootstrap:
+def _broker(settings: Settings, progress: Progress) -> Iterator[Principals]:
+    """How each of the demo's processes reaches the broker; the local broker is started
+    (and stopped after) unless ``LINTAS_KAFKA_BOOTSTRAP`` names one or it already runs.
+    Topics, principals and grants are set up either way."""
+    started = None
+    if settings.kafka_bootstrap:
+        admin = kafka_connection(settings)
+        passwords = None
+    else:
         local = local_broker(settings)
         if not local.status().running:
             progress(f"starting Apache Kafka {settings.kafka_version} "
                      f"on 127.0.0.1:{settings.kafka_port}")
             local.start()
-            broker = local
+            started = local
+        admin, passwords = local.connection(), local.principals.ensure()
     try:
-        yield bootstrap_servers(settings)
+        progress(f"creating topics on {admin.bootstrap}")
+        if passwords is None:  # an existing cluster: its admin set up what it needs
+            ensure_topics(admin, catalog(sorted(PARTNERS), settings.topic_partitions),
+                          settings.replication_factor)
+            yield lambda role: admin
+        else:
+            prepare_broker(admin, passwords, app_id=settings.app_id,
+                           partitions=settings.topic_partitions,
+                           replication_factor=settings.replication_factor)
+            yield lambda role: admin.as_principal(principal_name(role),
+                                                  passwords[principal_name(role)])
     finally:
-        if broker is not None:
+        if started is not None:
             progress("stopping the local Kafka broker")
-            broker.stop()
+            started.stop()
 
 
 @contextmanager
@@ -65,14 +86,17 @@ def _sandboxes(kits: list[SandboxKit], catalogs: dict[str, list[Entry]],
 
 
 @contextmanager
-def _pipeline(settings: Settings, bootstrap: str) -> Iterator[list[ChildProcess]]:
-    """The worker and the view sink, as child processes."""
+def _pipeline(settings: Settings, kafka: Principals) -> Iterator[list[ChildProcess]]:
+    """The worker and the view sink, as child processes, each as its own principal."""
     log_dir = settings.home / "demo"
     log_dir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=bootstrap,
-               LINTAS_DATABASE_URL=settings.view_url)
-    children = [ChildProcess("worker", ["worker"], env, log_dir),
-                ChildProcess("sink", ["sink"], env, log_dir)]
+
+    def env(role: Role) -> dict[str, str]:
+        return {**os.environ, **kafka(role).environment(),
+                "LINTAS_DATABASE_URL": settings.view_url}
+
+    children = [ChildProcess("worker", ["worker"], env("worker"), log_dir),
+                ChildProcess("sink", ["sink"], env("sink"), log_dir)]
     try:
         yield children
     finally:
@@ -80,14 +104,17 @@ def _pipeline(settings: Settings, bootstrap: str) -> Iterator[list[ChildProcess]
             child.stop()
 
 
-def _feed(settings: Settings, bootstrap: str, kits: list[SandboxKit],
+def _feed(settings: Settings, kafka: Principals, kits: list[SandboxKit],
           catalogs: dict[str, list[Entry]], sandboxes: dict[str, RunningServer], seed: int,
           progress: Progress) -> int:
-    """Send every catalog in; the webhooks the ingest refused."""
-    producer = RawProducer(bootstrap, client_id="lintas-demo-connector")
-    cursors = CursorStore(bootstrap, producer)
+    """Send every catalog in (connectors as the connector principal, webhooks through an
+    ingest running as its own); the webhooks the ingest refused."""
+    producer = RawProducer(kafka("connector"), client_id="lintas-demo-connector")
+    ingest_producer = RawProducer(kafka("ingest"), client_id="lintas-demo-ingest")
+    cursors = CursorStore(kafka("connector"), producer)
     cursors.load()
-    feeder = Feeder(producer, cursors, settings.home / "demo", settings.sandbox_host, seed)
+    feeder = Feeder(producer, ingest_producer, cursors, settings.home / "demo",
+                    settings.sandbox_host, seed)
     try:
         for kit in kits:
             feeder.feed(kit, catalogs[kit.partner.id], sandboxes.get(kit.partner.id))
@@ -96,6 +123,7 @@ def _feed(settings: Settings, bootstrap: str, kits: list[SandboxKit],
         feeder.close()
         cursors.close()
         producer.close()
+        ingest_producer.close()
     return feeder.refused
 
 
@@ -134,18 +162,16 @@ def run_demo(
                 for number, kit in enumerate(kits)}
     entries = [e for found in catalogs.values() for e in found]
     with ExitStack() as stack:
-        bootstrap = stack.enter_context(_broker(settings, progress))
-        progress(f"creating topics on {bootstrap}")
-        ensure_topics(bootstrap, catalog(sorted(PARTNERS), settings.topic_partitions),
-                      settings.replication_factor)
+        kafka = stack.enter_context(_broker(settings, progress))
         store = open_store(settings.view_url)
         stack.callback(store.close)
         sandboxes = stack.enter_context(_sandboxes(kits, catalogs, settings.sandbox_host))
         progress(f"{len(catalogs)} partners, {len(entries)} tracking numbers")
-        children = stack.enter_context(_pipeline(settings, bootstrap))
+        children = stack.enter_context(_pipeline(settings, kafka))
         progress("worker and view sink started")
-        refused = _feed(settings, bootstrap, kits, catalogs, sandboxes, seed, progress)
+        refused = _feed(settings, kafka, kits, catalogs, sandboxes, seed, progress)
         missing = _wait(store, entries, kits, children, timeout, progress)
-        summary = summarize(store, entries, started, bootstrap, settings.view_url, missing)
+        summary = summarize(store, entries, started, kafka("worker").bootstrap,
+                            settings.view_url, missing)
         summary.refused = refused
         return summary

@@ -7,14 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lintas.core.errors import BrokerError
+from lintas.core.errors import BrokerError, ConfigurationError
 from lintas.core.topics import TopicSpec
+from lintas.kafka.connection import KafkaConnection
 
 if TYPE_CHECKING:
     from kafka import KafkaAdminClient
     from kafka.consumer.fetcher import ConsumerRecord
 
-__all__ = ["TopicOutcome", "admin_client", "ensure_topics", "read_all"]
+__all__ = ["TopicOutcome", "admin_client", "ensure_topics", "read_all", "require_topics"]
 
 
 @dataclass(frozen=True)
@@ -26,27 +27,26 @@ class TopicOutcome:
     partitions: int
 
 
-def admin_client(bootstrap: str, client_id: str = "lintas-admin") -> KafkaAdminClient:
+def admin_client(kafka: KafkaConnection, client_id: str = "lintas-admin") -> KafkaAdminClient:
     """A kafka-python admin client; :class:`BrokerError` when nothing answers."""
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
 
     try:
-        return KafkaAdminClient(
-            bootstrap_servers=bootstrap, client_id=client_id, request_timeout_ms=15000
-        )
+        return KafkaAdminClient(**kafka.kafka_python(), client_id=client_id,
+                                request_timeout_ms=15000)
     except (KafkaError, OSError) as exc:
-        raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+        raise BrokerError(f"cannot reach Kafka as {kafka}: {exc}") from exc
 
 
 def ensure_topics(
-    bootstrap: str, specs: Iterable[TopicSpec], replication_factor: int = 1
+    kafka: KafkaConnection, specs: Iterable[TopicSpec], replication_factor: int = 1
 ) -> list[TopicOutcome]:
     """Create the topics that do not exist yet; leave the others as they are."""
     from kafka.errors import KafkaError
 
     specs = list(specs)
-    admin = admin_client(bootstrap)
+    admin = admin_client(kafka)
     try:
         existing = {t["name"]: t for t in admin.describe_topics() if not t.get("error_code")}
         missing = [s for s in specs if s.name not in existing]
@@ -69,7 +69,7 @@ def ensure_topics(
             if absent:
                 raise BrokerError(f"the broker did not create: {', '.join(absent)}")
     except KafkaError as exc:
-        raise BrokerError(f"creating topics on {bootstrap} failed: {exc}") from exc
+        raise BrokerError(f"creating topics as {kafka} failed: {exc}") from exc
     finally:
         admin.close()
     out = []
@@ -81,11 +81,34 @@ def ensure_topics(
     return out
 
 
-def read_all(bootstrap: str, topic: str, timeout: float = 60.0) -> list[ConsumerRecord]:
+def require_topics(kafka: KafkaConnection, names: Iterable[str]) -> None:
+    """Nothing when every topic in ``names`` exists (and ``kafka``'s principal may see it);
+    :class:`ConfigurationError` naming the others, and how to create them."""
+    from kafka.errors import KafkaError
+
+    wanted = list(names)
+    admin = admin_client(kafka)
+    try:
+        described = admin.describe_topics(wanted)
+    except KafkaError as exc:
+        raise BrokerError(f"describing topics as {kafka} failed: {exc}") from exc
+    finally:
+        admin.close()
+    found = {t["topic"] if "topic" in t else t["name"] for t in described
+             if not t.get("error_code")}
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        raise ConfigurationError(
+            f"{len(missing)} topic(s) missing or not visible to {kafka.username or 'this client'}: "
+            f"{', '.join(missing[:5])}; create them with `lintas topics create` (as admin)")
+
+
+def read_all(kafka: KafkaConnection, topic: str,
+             timeout: float = 60.0) -> list[ConsumerRecord]:
     """Every record of ``topic`` from its beginning to its end as of now (no group)."""
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+    consumer = KafkaConsumer(**kafka.kafka_python(), enable_auto_commit=False, group_id=None,
                              client_id="lintas-reader")
     try:
         tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
@@ -108,11 +131,11 @@ def read_all(bootstrap: str, topic: str, timeout: float = 60.0) -> list[Consumer
         consumer.close()
 
 
-def newest_timestamps(bootstrap: str, topics: Iterable[str]) -> dict[str, int | None]:
+def newest_timestamps(kafka: KafkaConnection, topics: Iterable[str]) -> dict[str, int | None]:
     """Broker timestamp (ms) of the newest record of each topic; None when empty."""
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+    consumer = KafkaConsumer(**kafka.kafka_python(), enable_auto_commit=False, group_id=None,
                              client_id="lintas-reader")
     try:
         out: dict[str, int | None] = {}

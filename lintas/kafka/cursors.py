@@ -18,6 +18,7 @@ from typing import Any
 
 from lintas.core.errors import BrokerError
 from lintas.core.topics import CONNECT_OFFSETS
+from lintas.kafka.connection import KafkaConnection
 
 __all__ = ["CursorStore", "control_key", "cursor_key", "status_partition"]
 
@@ -39,8 +40,8 @@ class CursorStore:
     """Reads every cursor at start, follows the topic with :meth:`refresh`, writes through
     a producer."""
 
-    def __init__(self, bootstrap: str, producer: Any) -> None:
-        self.bootstrap = bootstrap
+    def __init__(self, kafka: KafkaConnection, producer: Any) -> None:
+        self.kafka = kafka
         self._producer = producer
         self._cursors: dict[bytes, dict[str, Any] | None] = {}
         self._consumer: Any = None
@@ -51,7 +52,7 @@ class CursorStore:
 
         try:
             consumer = KafkaConsumer(
-                bootstrap_servers=self.bootstrap, enable_auto_commit=False, group_id=None,
+                **self.kafka.kafka_python(), enable_auto_commit=False, group_id=None,
                 client_id="lintas-cursors",
             )
         except (KafkaError, OSError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lintas.core.errors import BrokerError
+from lintas.kafka.connection import KafkaConnection
 
 __all__ = ["Producer"]
 
@@ -13,13 +14,13 @@ class Producer:
     """Produces with kafka-python (acks=all, idempotent); :meth:`flush` returns only when
     the broker acknowledged every record sent so far, or raises :class:`BrokerError`."""
 
-    def __init__(self, bootstrap: str, client_id: str = "lintas-connector") -> None:
+    def __init__(self, kafka: KafkaConnection, client_id: str = "lintas-connector") -> None:
         from kafka import KafkaProducer
         from kafka.errors import KafkaError
 
         try:
             self._producer = KafkaProducer(
-                bootstrap_servers=bootstrap,
+                **kafka.kafka_python(),
                 client_id=client_id,
                 acks="all",
                 enable_idempotence=True,
@@ -28,7 +29,7 @@ class Producer:
                 max_request_size=4 * 1024 * 1024,
             )
         except (KafkaError, OSError) as exc:
-            raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+            raise BrokerError(f"cannot reach Kafka as {kafka}: {exc}") from exc
         self._pending: list[Any] = []
 
     def send_bytes(

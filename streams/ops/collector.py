@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from kafka import TopicPartition
 
 from lintas.core.topics import DLQ, SHIPMENT_EVENTS, raw_topic
+from lintas.kafka.connection import KafkaConnection
 from lintas.streams.ops.flows import SINK_GROUP, agent_flows, agent_records, flow_topics
 from lintas.streams.ops.lag import LagCollector
 from lintas.streams.ops.offsets import OffsetReader
@@ -44,7 +45,7 @@ class OpsConfig:
     events topic on.
     """
 
-    bootstrap: str
+    kafka: KafkaConnection
     partners: tuple[str, ...]
     worker_group: str = "lintas"
     groups: tuple[str, ...] = ()
@@ -60,13 +61,13 @@ class OpsCollector:
     def __init__(self, config: OpsConfig, *, clock: Callable[[], float] = time.time,
                  reader: OffsetReader | None = None) -> None:
         self.config = config
-        self._reader = reader or OffsetReader(config.bootstrap, client_id="lintas-ops")
-        self._lag = LagCollector(config.bootstrap, window=config.window, clock=clock,
+        self._reader = reader or OffsetReader(config.kafka, client_id="lintas-ops")
+        self._lag = LagCollector(config.kafka, window=config.window, clock=clock,
                                  reader=self._reader)
         self.flows = agent_flows(config.worker_group, config.partners)
         self.dead_letters = DeadLetterTally()
         self.events = EventFreshness(clock)
-        self._tail = TopicTail(config.bootstrap,
+        self._tail = TopicTail(config.kafka,
                                {DLQ: self.dead_letters, SHIPMENT_EVENTS: self.events})
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from lintas.kafka.connection import KafkaConnection
 from lintas.streams.ops.estimates import (
     LogEndSample,
     Trend,
@@ -140,7 +141,7 @@ class LagCollector:
 
     def __init__(
         self,
-        bootstrap: str,
+        kafka: KafkaConnection,
         *,
         window: float = DEFAULT_WINDOW,
         clock: Callable[[], float] = time.time,
@@ -151,7 +152,7 @@ class LagCollector:
         self.history = LagHistory(window)
         self._clock = clock
         self._fetch_timeout = fetch_timeout
-        self._reader = reader or OffsetReader(bootstrap)
+        self._reader = reader or OffsetReader(kafka)
 
     def __enter__(self) -> LagCollector:
         return self

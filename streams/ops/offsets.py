@@ -16,6 +16,7 @@ from typing import Any
 from kafka import TopicPartition
 
 from lintas.core.errors import BrokerError
+from lintas.kafka.connection import KafkaConnection
 
 __all__ = ["BrokerOffsets", "GroupState", "OffsetReader", "RecordTime", "TopicPartition"]
 
@@ -63,9 +64,9 @@ class BrokerOffsets:
 class OffsetReader:
     """Reads :class:`BrokerOffsets` and record timestamps from one cluster."""
 
-    def __init__(self, bootstrap: str, *, client_id: str = "lintas-lag",
+    def __init__(self, kafka: KafkaConnection, *, client_id: str = "lintas-lag",
                  request_timeout_ms: int = 15000) -> None:
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.client_id = client_id
         self._request_timeout_ms = request_timeout_ms
         self._admin: Any = None
@@ -77,7 +78,7 @@ class OffsetReader:
         if self._admin is None:
             from lintas.kafka.admin import admin_client
 
-            self._admin = admin_client(self.bootstrap, client_id=self.client_id)
+            self._admin = admin_client(self.kafka, client_id=self.client_id)
         return self._admin
 
     def _record_consumer(self) -> Any:
@@ -87,7 +88,7 @@ class OffsetReader:
 
             try:
                 self._consumer = KafkaConsumer(
-                    bootstrap_servers=self.bootstrap,
+                    **self.kafka.kafka_python(),
                     client_id=f"{self.client_id}-records",
                     group_id=None,
                     enable_auto_commit=False,
@@ -97,7 +98,7 @@ class OffsetReader:
                     request_timeout_ms=self._request_timeout_ms,
                 )
             except (KafkaError, OSError) as exc:
-                raise BrokerError(f"cannot reach Kafka at {self.bootstrap}: {exc}") from exc
+                raise BrokerError(f"cannot reach Kafka as {self.kafka}: {exc}") from exc
         return self._consumer
 
     def close(self) -> None:
@@ -230,7 +231,7 @@ class OffsetReader:
         try:
             return request(self._admin_client())
         except KafkaError as exc:
-            raise BrokerError(f"{what} on {self.bootstrap} failed: {exc}") from exc
+            raise BrokerError(f"{what} as {self.kafka} failed: {exc}") from exc
 
     # -- records ------------------------------------------------------------
 
@@ -273,7 +274,7 @@ class OffsetReader:
                     if position is not None and position >= log_end[tp]:
                         pending.discard(tp)
         except KafkaError as exc:
-            raise BrokerError(f"fetching records from {self.bootstrap} failed: {exc}") from exc
+            raise BrokerError(f"fetching records as {self.kafka} failed: {exc}") from exc
         finally:
             consumer.assign([])
         return found

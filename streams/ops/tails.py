@@ -23,6 +23,7 @@ from kafka import TopicPartition
 
 from lintas.core.deadletters import HEADER_PREFIX
 from lintas.core.errors import BrokerError, SchemaError
+from lintas.kafka.connection import KafkaConnection
 
 __all__ = [
     "DeadLetterKey",
@@ -122,9 +123,9 @@ def _epoch_ms(value: Any) -> int:
 class TopicTail:
     """A group-less consumer that reads its topics forward, collection after collection."""
 
-    def __init__(self, bootstrap: str, tallies: Mapping[str, Tally], *,
+    def __init__(self, kafka: KafkaConnection, tallies: Mapping[str, Tally], *,
                  client_id: str = "lintas-ops-tail") -> None:
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.tallies = dict(tallies)
         self.client_id = client_id
         self._ready: set[str] = set()
@@ -182,7 +183,7 @@ class TopicTail:
                     self._positions[tp] = max(self._positions.get(tp, 0),
                                               self._consumer.position(tp, timeout_ms=100) or 0)
         except KafkaError as exc:
-            raise BrokerError(f"reading {', '.join(self.topics)} from {self.bootstrap} "
+            raise BrokerError(f"reading {', '.join(self.topics)} as {self.kafka} "
                               f"failed: {exc}") from exc
         for topic in set(self.tallies) - self._ready:
             if all(self._positions.get(tp, 0) >= end for tp, end in self._first_target.items()
@@ -212,7 +213,7 @@ class TopicTail:
 
         try:
             return KafkaConsumer(
-                bootstrap_servers=self.bootstrap,
+                **self.kafka.kafka_python(),
                 client_id=self.client_id,
                 group_id=None,
                 enable_auto_commit=False,
@@ -221,4 +222,4 @@ class TopicTail:
                 request_timeout_ms=15000,
             )
         except (KafkaError, OSError) as exc:
-            raise BrokerError(f"cannot reach Kafka at {self.bootstrap}: {exc}") from exc
+            raise BrokerError(f"cannot reach Kafka as {self.kafka}: {exc}") from exc

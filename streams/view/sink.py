@@ -19,6 +19,7 @@ from typing import Any
 from lintas.core import deadletters
 from lintas.core.errors import BrokerError, SchemaError
 from lintas.core.topics import DLQ, NETWORK_NODES, SERVICE_POINTS, SHIPMENTS
+from lintas.kafka.connection import KafkaConnection
 from lintas.schemas.codec import codec
 from lintas.streams.ops.metrics import observe_sink_batch
 from lintas.streams.view.store import TopicPartitionKey, ViewStore
@@ -46,14 +47,14 @@ class ViewSink:
     def __init__(
         self,
         store: ViewStore,
-        bootstrap: str,
+        kafka: KafkaConnection,
         *,
         group_id: str = SINK_GROUP,
         batch_size: int = 500,
         topics: tuple[str, ...] = (SHIPMENTS, DLQ, NETWORK_NODES, SERVICE_POINTS),
     ) -> None:
         self.store = store
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.group_id = group_id
         self.batch_size = batch_size
         self.topics = topics
@@ -64,7 +65,7 @@ class ViewSink:
         from kafka import ConsumerRebalanceListener, KafkaConsumer
 
         consumer = KafkaConsumer(
-            bootstrap_servers=self.bootstrap,
+            **self.kafka.kafka_python(),
             group_id=self.group_id,
             client_id=self.group_id,
             enable_auto_commit=False,

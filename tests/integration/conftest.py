@@ -1,4 +1,4 @@
-"""Integration tests: real broker (session fixture ``kafka_bootstrap``), real databases."""
+"""Integration tests: real broker (session fixture ``kafka``), real databases."""
 
 from __future__ import annotations
 

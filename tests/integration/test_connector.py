@@ -20,6 +20,7 @@ from lintas.connectors.sandboxes import serve_in_thread
 from lintas.core.settings import PartnerCredentials
 from lintas.core.topics import catalog, raw_topic
 from lintas.kafka.admin import ensure_topics
+from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.cursors import CursorStore
 from lintas.schemas.codec import codec
 from tests.integration.helpers import read_topic
@@ -36,7 +37,7 @@ def pos_sandbox():
     server.stop()
 
 
-def _connector(bootstrap: str, url: str, partition: dict, page_size: int = 7):
+def _connector(bootstrap: KafkaConnection, url: str, partition: dict, page_size: int = 7):
     producer = RawProducer(bootstrap)
     cursors = CursorStore(bootstrap, producer)
     cursors.load()
@@ -46,20 +47,20 @@ def _connector(bootstrap: str, url: str, partition: dict, page_size: int = 7):
     return PollingConnector(source, producer, cursors), client, producer
 
 
-def test_connector_produces_raw_records_and_resumes_from_its_cursor(kafka_bootstrap, pos_sandbox):
+def test_connector_produces_raw_records_and_resumes_from_its_cursor(kafka, pos_sandbox):
     server, entries = pos_sandbox
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
     partition = {"feed": "tracking-changes", "test": f"resume-{uuid.uuid4().hex}"}
-    before = {r.key for r in read_topic(kafka_bootstrap, raw_topic("pos"))}
+    before = {r.key for r in read_topic(kafka, raw_topic("pos"))}
 
-    connector, client, producer = _connector(kafka_bootstrap, server.url, partition)
+    connector, client, producer = _connector(kafka, server.url, partition)
     connector.run(once=True)
     client.close()
     producer.close()
     assert connector.stats.records == len(entries)
     assert connector.stats.pages == -(-len(entries) // 7)
 
-    records = [r for r in read_topic(kafka_bootstrap, raw_topic("pos")) if r.key not in before]
+    records = [r for r in read_topic(kafka, raw_topic("pos")) if r.key not in before]
     assert sorted(r.key.decode() for r in records) == sorted(e.key for e in entries)
     by_barcode = {e.tracking_number: e for e in entries}
     for message in records:
@@ -68,21 +69,21 @@ def test_connector_produces_raw_records_and_resumes_from_its_cursor(kafka_bootst
         assert raw["payload"] == by_barcode[raw["request_key"]].body
 
     # A second connector (a restart) reads the cursor and produces nothing more.
-    again, client, producer = _connector(kafka_bootstrap, server.url, partition)
+    again, client, producer = _connector(kafka, server.url, partition)
     assert again.cursor == {"since": str(len(entries))}
     again.run(once=True)
     client.close()
     producer.close()
     assert again.stats.records == 0
-    after = [r for r in read_topic(kafka_bootstrap, raw_topic("pos")) if r.key not in before]
+    after = [r for r in read_topic(kafka, raw_topic("pos")) if r.key not in before]
     assert len(after) == len(entries)
 
 
-def test_cursor_is_not_moved_when_the_broker_did_not_acknowledge(kafka_bootstrap, pos_sandbox):
+def test_cursor_is_not_moved_when_the_broker_did_not_acknowledge(kafka, pos_sandbox):
     server, _entries = pos_sandbox
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
     partition = {"feed": "tracking-changes", "test": f"unacknowledged-{uuid.uuid4().hex}"}
-    connector, client, producer = _connector(kafka_bootstrap, server.url, partition)
+    connector, client, producer = _connector(kafka, server.url, partition)
 
     from lintas.core.errors import BrokerError
 
@@ -94,6 +95,6 @@ def test_cursor_is_not_moved_when_the_broker_did_not_acknowledge(kafka_bootstrap
         connector.poll_once()
     client.close()
     producer.close()
-    fresh = CursorStore(kafka_bootstrap, RawProducer(kafka_bootstrap))
+    fresh = CursorStore(kafka, RawProducer(kafka))
     fresh.load()
     assert fresh.get("pos-tracking", partition) is None

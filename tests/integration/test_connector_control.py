@@ -26,25 +26,26 @@ from tests.integration.conftest import wait_for
 pytestmark = pytest.mark.integration
 
 
-def test_status_pause_resume_and_backfill(kafka_bootstrap, tmp_path: Path):
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+def test_status_pause_resume_and_backfill(kafka, process_env, tmp_path: Path):
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
     entries = build_catalog(uuid.uuid4().int % 10_000_000)
     server = serve_in_thread(create_app(entries=entries, credentials=SANDBOX_CREDENTIALS))
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap,
-               LINTAS_HOME=str(tmp_path / "home"),
+    more = dict(LINTAS_HOME=str(tmp_path / "home"),
                LINTAS_POS__BASE_URL=server.url, LINTAS_POS__CLIENT_ID="lintas-sandbox",
                LINTAS_POS__CLIENT_SECRET="sandbox-secret", LINTAS_POS__RATE_PER_SECOND="500",
                LINTAS_POLL_INTERVAL_SECONDS="0.5")
     keys = {e.key.encode() for e in entries}
 
     def lintas(*args: str) -> str:
-        out = subprocess.run([sys.executable, "-m", "lintas", *args], env=env, capture_output=True,
+        role = "connector" if args[0] == "connect" else "ops"
+        out = subprocess.run([sys.executable, "-m", "lintas", *args],
+                             env=process_env(role, **more), capture_output=True,
                              timeout=120, check=False)
         assert out.returncode == 0, out.stderr.decode()[-2000:]
         return out.stdout.decode()
 
     def mine() -> int:
-        return sum(1 for m in read_all(kafka_bootstrap, raw_topic("pos")) if m.key in keys)
+        return sum(1 for m in read_all(kafka, raw_topic("pos")) if m.key in keys)
 
     def status() -> dict:
         rows = json.loads(lintas("connectors", "status", "--json"))
@@ -67,7 +68,8 @@ def test_status_pause_resume_and_backfill(kafka_bootstrap, tmp_path: Path):
         # A long-running connector started while paused polls nothing until resumed.
         before = mine()
         runner = subprocess.Popen([sys.executable, "-m", "lintas", "connect", "run", "pos",
-                                   "--backfill-from", "2020-01-01"], env=env,
+                                   "--backfill-from", "2020-01-01"],
+                                  env=process_env("connector", **more),
                                   start_new_session=True, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
         try:

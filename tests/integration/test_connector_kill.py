@@ -41,21 +41,21 @@ class Slow:
         await self.app(scope, receive, send)
 
 
-def test_killed_connector_resumes_without_gap_or_duplicate(kafka_bootstrap, tmp_path: Path):
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+def test_killed_connector_resumes_without_gap_or_duplicate(kafka, process_env, tmp_path: Path):
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
     entries = build_catalog(uuid.uuid4().int % 10_000_000, rounds=4)
     slow = Slow(create_app(entries=entries, credentials=SANDBOX_CREDENTIALS), 0.1)
     server = serve_in_thread(slow)
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap,
-               LINTAS_HOME=str(tmp_path / "home"),
+    more = dict(LINTAS_HOME=str(tmp_path / "home"),
                LINTAS_POS__BASE_URL=server.url, LINTAS_POS__CLIENT_ID="lintas-sandbox",
                LINTAS_POS__CLIENT_SECRET="sandbox-secret", LINTAS_POS__RATE_PER_SECOND="500")
     keys = {e.key.encode() for e in entries}
 
     def on_topic() -> list:
-        return [m for m in read_all(kafka_bootstrap, raw_topic("pos")) if m.key in keys]
+        return [m for m in read_all(kafka, raw_topic("pos")) if m.key in keys]
 
-    worker = ChildProcess("worker", ["worker"], env, tmp_path)
+    worker = ChildProcess("worker", ["worker"], process_env("worker", **more), tmp_path)
+    env = process_env("connector", **more)
     connector = subprocess.Popen([sys.executable, "-m", "lintas", "connect", "run", "pos", "--once",
                                   "--page-size", "10"], env=env, start_new_session=True,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -82,7 +82,7 @@ def test_killed_connector_resumes_without_gap_or_duplicate(kafka_bootstrap, tmp_
 
         def canonical() -> list[str]:
             return [codec("ShipmentEvent").decode(m.value)["event_id"]
-                    for m in read_all(kafka_bootstrap, SHIPMENT_EVENTS) if m.key in keys]
+                    for m in read_all(kafka, SHIPMENT_EVENTS) if m.key in keys]
 
         wait_for(lambda: set(canonical()) >= expected, timeout=120,
                  what="every event in the canonical topic")

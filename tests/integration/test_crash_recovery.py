@@ -43,20 +43,20 @@ def snapshot(store, shipment_ids):
 
 
 def test_killed_worker_and_sink_resume_without_gaps_or_duplicates(
-    kafka_bootstrap, view_url, tmp_path: Path
-):
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+    kafka, view_url, tmp_path: Path
+, process_env):
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
     entries = build_catalog(uuid.uuid4().int % 10_000_000, rounds=8)
     server = serve_in_thread(create_app(entries=entries, credentials=SANDBOX_CREDENTIALS))
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap, LINTAS_DATABASE_URL=view_url,
+    more = dict(LINTAS_DATABASE_URL=view_url,
                LINTAS_HOME=str(tmp_path / "home"))
-    worker = ChildProcess("worker", ["worker"], env, tmp_path)
-    sink = ChildProcess("sink", ["sink"], env, tmp_path)
+    worker = ChildProcess("worker", ["worker"], process_env("worker", **more), tmp_path)
+    sink = ChildProcess("sink", ["sink"], process_env("sink", **more), tmp_path)
     store = open_store(view_url)
     shipments = [e.shipment_id for e in entries if e.outcome == "shipment"]
     try:
-        producer = RawProducer(kafka_bootstrap)
-        cursors = CursorStore(kafka_bootstrap, producer)
+        producer = RawProducer(kafka)
+        cursors = CursorStore(kafka, producer)
         cursors.load()
         client = PartnerClient(API, SANDBOX_CREDENTIALS.model_copy(update={"base_url": server.url}))
         connector = PollingConnector(
@@ -74,8 +74,8 @@ def test_killed_worker_and_sink_resume_without_gaps_or_duplicates(
         worker.proc.wait(10)
         sink.proc.wait(10)
         partial = store.count_shipments(shipments)
-        worker = ChildProcess("worker-again", ["worker"], env, tmp_path)
-        sink = ChildProcess("sink-again", ["sink"], env, tmp_path)
+        worker = ChildProcess("worker-again", ["worker"], process_env("worker", **more), tmp_path)
+        sink = ChildProcess("sink-again", ["sink"], process_env("sink", **more), tmp_path)
 
         def complete() -> bool:
             for child in (worker, sink):
@@ -86,7 +86,7 @@ def test_killed_worker_and_sink_resume_without_gaps_or_duplicates(
                  f"(had {partial}/{len(shipments)}): {missing_from_view(store, entries)[:3]}")
 
         reference = open_store(f"sqlite:///{tmp_path / 'replayed.db'}")
-        replay(kafka_bootstrap, reference, ["pos"])
+        replay(kafka, reference, ["pos"])
         expected = snapshot(reference, shipments)
         assert all(expected.values())
         assert snapshot(store, shipments) == expected

@@ -30,6 +30,7 @@ from lintas.connectors.sandboxes import free_port
 from lintas.core.deadletters import Failure, headers_for
 from lintas.core.topics import DLQ, catalog, raw_topic
 from lintas.kafka.admin import admin_client, ensure_topics
+from lintas.kafka.connection import KafkaConnection
 from lintas.streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
 from lintas.streams.ops.lag import LagCollector
 from lintas.streams.ops.server import BackgroundServer, create_app
@@ -80,18 +81,18 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def lagging(kafka_bootstrap: str) -> Iterator[tuple[str, str, str]]:
+def lagging(kafka: KafkaConnection) -> Iterator[tuple[str, str, str]]:
     """A private topic and group with known lag, and a dead letter of a private partner."""
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
     suffix = uuid.uuid4().hex[:8]
     topic = group = f"lintas-test-dashboard-{suffix}"
     partner = f"dashtest{suffix}"
-    admin = admin_client(kafka_bootstrap)
+    admin = admin_client(kafka)
     admin.create_topics([NewTopic(topic, len(PRODUCED), 1)])
-    consumer = KafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=group,
+    consumer = KafkaConsumer(**kafka.kafka_python(), group_id=group,
                              enable_auto_commit=False)
     try:
-        producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+        producer = KafkaProducer(**kafka.kafka_python())
         for number, count in PRODUCED.items():
             for i in range(count):
                 producer.send(topic, f"{number}:{i}".encode(), partition=number)
@@ -104,7 +105,7 @@ def lagging(kafka_bootstrap: str) -> Iterator[tuple[str, str, str]]:
         producer.close()
         # A fresh raw record of Pos for the freshness chart: a "not found" answer, which
         # normalizes to nothing.
-        raw = RawProducer(kafka_bootstrap, client_id="lintas-dashboard-test")
+        raw = RawProducer(kafka, client_id="lintas-dashboard-test")
         raw.send(raw_record(partner="pos", kind="tracking", connector="dashboard-test",
                             source="dashboard-test", request_key=suffix,
                             payload=(FIXTURES / "pos" / "not_found.json").read_bytes()),
@@ -123,14 +124,14 @@ def lagging(kafka_bootstrap: str) -> Iterator[tuple[str, str, str]]:
 
 
 def test_dashboard_renders_live_figures(browser: Any, lagging: tuple[str, str, str],
-                                        kafka_bootstrap: str) -> None:
+                                        kafka: KafkaConnection) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     topic, group, partner = lagging
-    config = OpsConfig(bootstrap=kafka_bootstrap, partners=tuple(sorted(PARTNERS)),
+    config = OpsConfig(kafka=kafka, partners=tuple(sorted(PARTNERS)),
                        groups=(group,), interval=1.0, window=60.0)
-    with LagCollector(kafka_bootstrap) as collector:
+    with LagCollector(kafka) as collector:
         computed = {p.partition: p.lag for p in collector.collect([group]).groups[0].partitions}
     assert computed == {p: PRODUCED[p] - CONSUMED[p] for p in PRODUCED}
 

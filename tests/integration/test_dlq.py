@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -30,22 +29,22 @@ def lintas(env, *args):
     return out.stdout.decode()
 
 
-def test_dead_letters_are_listed_shown_and_replayed_once(kafka_bootstrap, tmp_path: Path):
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+def test_dead_letters_are_listed_shown_and_replayed_once(kafka, tmp_path: Path, process_env):
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
     barcode = f"P{uuid.uuid4().int % 10**13:013d}"
     body = (FIXTURES / "pos" / "bad_rows.json").read_text()
     original = json.loads(body)["response"]["data"][0]["barcode"]
     payload = body.replace(original, barcode).encode()
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap,
-               LINTAS_HOME=str(tmp_path / "home"),
+    more = dict(LINTAS_HOME=str(tmp_path / "home"),
                LINTAS_DATABASE_URL=f"sqlite:///{tmp_path / 'view.db'}")
-    producer = RawProducer(kafka_bootstrap)
+    producer = RawProducer(kafka)
     producer.send(raw_record(partner="pos", kind="tracking", connector="test", source="test",
                              payload=payload, request_key=barcode), f"pos:{barcode}")
     producer.flush()
     producer.close()
-    worker = ChildProcess("worker", ["worker"], env, tmp_path)
-    sink = ChildProcess("sink", ["sink"], env, tmp_path)
+    ops = process_env("ops", **more)
+    worker = ChildProcess("worker", ["worker"], process_env("worker", **more), tmp_path)
+    sink = ChildProcess("sink", ["sink"], process_env("sink", **more), tmp_path)
     store = open_store(f"sqlite:///{tmp_path / 'view.db'}")
     key = f"pos:{barcode}".encode()
     try:
@@ -62,18 +61,18 @@ def test_dead_letters_are_listed_shown_and_replayed_once(kafka_bootstrap, tmp_pa
         before = store.shipment(f"pos:{barcode}")
         before.pop("updated_at")
 
-        listing = lintas(env, "dlq", "list", "--partner", "pos", "--json")
+        listing = lintas(ops, "dlq", "list", "--partner", "pos", "--json")
         listed = [json.loads(line) for line in listing.splitlines()]
         mine = [letter for letter in listed if letter["key"] == key.decode()]
         assert {letter["error_class"] for letter in mine} == {"InvalidEvent"}
         assert {letter["row"] for letter in mine} == {1, 3}
-        shown = json.loads(lintas(env, "dlq", "show", mine[0]["dead_letter_id"], "--json"))
+        shown = json.loads(lintas(ops, "dlq", "show", mine[0]["dead_letter_id"], "--json"))
         assert barcode in shown["payload"] and shown["raw_record"]["partner"] == "pos"
 
         ids = [item for letter in mine for item in ("--id", letter["dead_letter_id"])]
-        first = json.loads(lintas(env, "dlq", "replay", *ids, "--json"))
+        first = json.loads(lintas(ops, "dlq", "replay", *ids, "--json"))
         assert sorted(first["replayed"]) == sorted(letter["dead_letter_id"] for letter in mine)
-        second = json.loads(lintas(env, "dlq", "replay", *ids, "--json"))
+        second = json.loads(lintas(ops, "dlq", "replay", *ids, "--json"))
         assert second["replayed"] == [] and sorted(second["already"]) == sorted(first["replayed"])
 
         # The replayed record is processed again: same events, so the same view.

@@ -32,9 +32,9 @@ SECRETS = {
 
 
 @pytest.fixture
-def ingest(kafka_bootstrap):
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
-    producer = RawProducer(kafka_bootstrap)
+def ingest(kafka):
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
+    producer = RawProducer(kafka)
     app = create_ingest_app(lambda pid: SECRETS.get(pid, PartnerCredentials()), producer)
     with TestClient(app) as client:
         yield client
@@ -51,14 +51,14 @@ def _signed(secret: str, body: bytes, at: int | None = None) -> dict[str, str]:
             **signature_headers(secret, at if at is not None else int(time.time()), body)}
 
 
-def test_signed_webhook_is_accepted_after_the_broker_acknowledged(ingest, kafka_bootstrap):
+def test_signed_webhook_is_accepted_after_the_broker_acknowledged(ingest, kafka):
     body = _webhook()
     response = ingest.post(
         "/v1/webhooks/ninja", content=body, headers=_signed("ninja-secret-1", body)
     )
     assert response.status_code == 202, response.text
     answer = response.json()
-    on_topic = [m for m in read_all(kafka_bootstrap, raw_topic("ninja"))
+    on_topic = [m for m in read_all(kafka, raw_topic("ninja"))
                 if codec("RawRecord").decode(m.value)["record_id"] == answer["record_id"]]
     assert on_topic, "202 was answered before the record reached the topic"
     record = codec("RawRecord").decode(on_topic[0].value)
@@ -71,17 +71,17 @@ def test_signed_webhook_is_accepted_after_the_broker_acknowledged(ingest, kafka_
 
 
 def test_the_same_signed_request_again_is_a_duplicate_not_a_second_record(ingest,
-                                                                          kafka_bootstrap):
+                                                                          kafka):
     body = _webhook()
     headers = _signed("ninja-secret-1", body, int(time.time()) - 7)
     first = ingest.post("/v1/webhooks/ninja", content=body, headers=headers)
     assert first.status_code == 202, first.text
-    before = len(read_all(kafka_bootstrap, raw_topic("ninja")))
+    before = len(read_all(kafka, raw_topic("ninja")))
     replayed = ingest.post("/v1/webhooks/ninja", content=body, headers=headers)
     assert replayed.status_code == 200
     assert replayed.json() == {"accepted": True, "duplicate": True,
                                "record_id": first.json()["record_id"]}
-    assert len(read_all(kafka_bootstrap, raw_topic("ninja"))) == before
+    assert len(read_all(kafka, raw_topic("ninja"))) == before
 
 
 def test_token_of_the_partner_is_accepted(ingest):

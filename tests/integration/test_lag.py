@@ -13,6 +13,7 @@ import subprocess
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +22,7 @@ from kafka.structs import OffsetAndMetadata
 
 from lintas.cli.lag import lag
 from lintas.kafka.admin import admin_client
+from lintas.kafka.connection import KafkaConnection
 from lintas.streams.ops.lag import LagCollector
 from tests.conftest import CACHE_DIR
 
@@ -34,13 +36,20 @@ DELETED_BELOW = {1: 4}  # retention-like deletion: the next record of partition 
 AGE = 90.0  # seconds: records are stamped this far in the past, one second apart
 
 
-def kafka_tool_describe(bootstrap: str, group: str) -> dict[tuple[str, int], tuple[int, int, int]]:
+def kafka_tool_describe(kafka: KafkaConnection, group: str,
+                        folder: Path) -> dict[tuple[str, int], tuple[int, int, int]]:
     """``(topic, partition) -> (current offset, log-end offset, lag)`` from the broker's tool."""
     libs = CACHE_DIR / f"kafka-{KAFKA_VERSION}" / "libs"
     assert any(libs.glob("kafka-tools-*.jar")), f"no Kafka jars in {libs}: start a broker once"
+    secret = kafka.password.get_secret_value() if kafka.password else ""
+    config = folder / "tool.properties"
+    config.write_text(
+        f"security.protocol={kafka.protocol}\nsasl.mechanism={kafka.mechanism}\n"
+        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
+        f'username="{kafka.username}" password="{secret}";\n')
     out = subprocess.run(
-        ["java", "-Xmx256m", "-cp", f"{libs}/*", GROUP_TOOL, "--bootstrap-server", bootstrap,
-         "--describe", "--group", group],
+        ["java", "-Xmx256m", "-cp", f"{libs}/*", GROUP_TOOL, "--bootstrap-server",
+         kafka.bootstrap, "--command-config", str(config), "--describe", "--group", group],
         capture_output=True, text=True, timeout=120, check=True,
     )
     lines = [line.split() for line in out.stdout.splitlines() if line.strip()]
@@ -66,25 +75,25 @@ class Lagging:
 
 
 @pytest.fixture
-def lagging_group(kafka_bootstrap):
+def lagging_group(kafka):
     """A topic with records and a group that committed part of them."""
     from kafka.admin import NewTopic
 
     suffix = uuid.uuid4().hex[:8]
     topic, group = f"lintas-test-lag-{suffix}", f"lintas-test-lag-{suffix}"
     tps = [TopicPartition(topic, p) for p in PRODUCED]
-    admin = admin_client(kafka_bootstrap)
+    admin = admin_client(kafka)
     admin.create_topics([NewTopic(topic, len(PRODUCED), 1)])
-    consumer = KafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=group,
+    consumer = KafkaConsumer(**kafka.kafka_python(), group_id=group,
                              enable_auto_commit=False, auto_offset_reset="earliest")
-    collector = LagCollector(kafka_bootstrap, window=60)
+    collector = LagCollector(kafka, window=60)
     try:
         consumer.assign(tps)
         consumer.commit({tp: OffsetAndMetadata(0, "", -1) for tp in tps})
         empty = collector.collect([group])  # samples log end 0 on every partition
         assert [p.lag for p in empty.groups[0].partitions] == [0, 0, 0]
 
-        producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+        producer = KafkaProducer(**kafka.kafka_python())
         start_ms = int((time.time() - AGE) * 1000)
         stamps = {p: [start_ms + 1000 * i for i in range(n)] for p, n in PRODUCED.items()}
         for partition, times in stamps.items():
@@ -113,11 +122,11 @@ def lagging_group(kafka_bootstrap):
         admin.close()
 
 
-def test_lag_json_matches_kafka_consumer_group_tool(lagging_group, kafka_bootstrap, monkeypatch):
+def test_lag_json_matches_kafka_consumer_group_tool(lagging_group, kafka, monkeypatch, tmp_path):
     topic, group = lagging_group.topic, lagging_group.group
-    monkeypatch.setenv("LINTAS_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    [monkeypatch.setenv(k, v) for k, v in kafka.environment().items()]
     result = CliRunner().invoke(lag, ["--group", group, "--json"], catch_exceptions=False)
-    tool = kafka_tool_describe(kafka_bootstrap, group)
+    tool = kafka_tool_describe(kafka, group, tmp_path)
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     ours = {

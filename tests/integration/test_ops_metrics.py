@@ -29,6 +29,7 @@ from lintas.connectors.sandboxes import free_port
 from lintas.core.deadletters import Failure, headers_for
 from lintas.core.topics import DLQ, NETWORK_NODES, SHIPMENT_EVENTS, catalog, raw_topic
 from lintas.kafka.admin import admin_client, ensure_topics
+from lintas.kafka.connection import KafkaConnection
 from lintas.schemas.codec import codec
 from lintas.streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
 from lintas.streams.ops.server import BackgroundServer, create_app
@@ -73,8 +74,8 @@ class Stage:
     outputs_before: int  # log ends of normalize's output topics before the test wrote
 
 
-def _end_offsets(bootstrap: str, topics: list[str]) -> dict[TopicPartition, int]:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+def _end_offsets(bootstrap: KafkaConnection, topics: list[str]) -> dict[TopicPartition, int]:
+    consumer = KafkaConsumer(**bootstrap.kafka_python(), group_id=None)
     try:
         tps = [TopicPartition(t, p) for t in topics
                for p in sorted(consumer.partitions_for_topic(t) or [])]
@@ -83,12 +84,12 @@ def _end_offsets(bootstrap: str, topics: list[str]) -> dict[TopicPartition, int]
         consumer.close()
 
 
-def send_dead_letter(bootstrap: str, partner: str) -> bytes:
+def send_dead_letter(bootstrap: KafkaConnection, partner: str) -> bytes:
     """A dead letter of ``partner``; its origin offset is unique, so its dead-letter id
     (topic, partition, offset) clashes with no other in a view. Returns its key."""
     offset = uuid.uuid4().int % 10**12
     key = f"{partner}:X{offset}".encode()
-    producer = KafkaProducer(bootstrap_servers=bootstrap)
+    producer = KafkaProducer(**bootstrap.kafka_python())
     failure = Failure("ops-test", "OpsTestError", "a dead letter for the ops test", partner)
     producer.send(DLQ, key=key, value=b"{}",
                   headers=headers_for(failure, topic=raw_topic("pos"), partition=0,
@@ -108,19 +109,19 @@ def pos_event(tracking_number: str, occurred_at: datetime) -> bytes:
 
 
 @pytest.fixture
-def ops_stage(kafka_bootstrap: str) -> Iterator[Stage]:
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+def ops_stage(kafka: KafkaConnection) -> Iterator[Stage]:
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
     suffix = uuid.uuid4().hex[:8]
     topic = group = f"lintas-test-ops-{suffix}"
     worker_group = f"lintas-test-ops-worker-{suffix}"
-    admin = admin_client(kafka_bootstrap)
+    admin = admin_client(kafka)
     admin.create_topics([NewTopic(topic, len(PRODUCED), 1)])
-    consumer = KafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=group,
+    consumer = KafkaConsumer(**kafka.kafka_python(), group_id=group,
                              enable_auto_commit=False)
     try:
         outputs_before = sum(_end_offsets(
-            kafka_bootstrap, [SHIPMENT_EVENTS, NETWORK_NODES, DLQ]).values())
-        producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+            kafka, [SHIPMENT_EVENTS, NETWORK_NODES, DLQ]).values())
+        producer = KafkaProducer(**kafka.kafka_python())
         start_ms = int((time.time() - AGE) * 1000)
         stamps = {p: [start_ms + 1000 * i for i in range(n)] for p, n in PRODUCED.items()}
         for number, times in stamps.items():
@@ -137,7 +138,7 @@ def ops_stage(kafka_bootstrap: str) -> Iterator[Stage]:
                          for p in PRODUCED})
 
         # A fresh raw record of Pos: a "not found" answer, which normalizes to nothing.
-        raw = RawProducer(kafka_bootstrap, client_id="lintas-ops-test")
+        raw = RawProducer(kafka, client_id="lintas-ops-test")
         raw.send(raw_record(partner="pos", kind="tracking", connector="ops-test",
                             source="ops-test",
                             payload=(FIXTURES / "pos" / "not_found.json").read_bytes(),
@@ -145,15 +146,15 @@ def ops_stage(kafka_bootstrap: str) -> Iterator[Stage]:
         raw.flush()
         raw.close()
         pos0 = TopicPartition(raw_topic("pos"), 0)
-        committed = _end_offsets(kafka_bootstrap, [raw_topic("pos")])[pos0]
-        worker = KafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=worker_group,
+        committed = _end_offsets(kafka, [raw_topic("pos")])[pos0]
+        worker = KafkaConsumer(**kafka.kafka_python(), group_id=worker_group,
                                enable_auto_commit=False)
         worker.assign([pos0])
         worker.commit({pos0: OffsetAndMetadata(committed, "", -1)})
         worker.close()
 
         partner = f"opstest{suffix}"
-        send_dead_letter(kafka_bootstrap, partner)
+        send_dead_letter(kafka, partner)
         yield Stage(suffix, topic, group, worker_group, committed, partner, stamps,
                     outputs_before)
     finally:
@@ -164,9 +165,9 @@ def ops_stage(kafka_bootstrap: str) -> Iterator[Stage]:
 
 
 @pytest.fixture
-def ops_server(kafka_bootstrap: str, ops_stage: Stage) -> Iterator[str]:
+def ops_server(kafka: KafkaConnection, ops_stage: Stage) -> Iterator[str]:
     config = OpsConfig(
-        bootstrap=kafka_bootstrap,
+        kafka=kafka,
         partners=tuple(sorted(PARTNERS)),
         worker_group=ops_stage.worker_group,
         groups=(ops_stage.group,),
@@ -178,7 +179,7 @@ def ops_server(kafka_bootstrap: str, ops_stage: Stage) -> Iterator[str]:
 
 
 def test_metrics_endpoint_exports_lag_dead_letters_freshness_and_agents(
-    ops_server: str, ops_stage: Stage, kafka_bootstrap: str
+    ops_server: str, ops_stage: Stage, kafka: KafkaConnection
 ) -> None:
     stage = ops_stage
     letters = {"partner": stage.partner, "stage": "ops-test", "reason": "OpsTestError"}
@@ -216,7 +217,7 @@ def test_metrics_endpoint_exports_lag_dead_letters_freshness_and_agents(
 
     # Dead letters by partner, stage and reason: exact, and read on incrementally.
     assert sample(found, "lintas_dead_letters_total", **letters) == 1
-    send_dead_letter(kafka_bootstrap, stage.partner)
+    send_dead_letter(kafka, stage.partner)
     wait_for(lambda: sample(scrape(ops_server), "lintas_dead_letters_total", **letters) == 2,
              timeout=60, what="the second dead letter to be counted")
 
@@ -245,7 +246,7 @@ def test_metrics_endpoint_exports_lag_dead_letters_freshness_and_agents(
     assert httpx.get(f"{ops_server}/healthz", timeout=10).status_code == 200
 
 
-def test_sink_metrics_count_records_and_time_commits(kafka_bootstrap: str, tmp_path) -> None:
+def test_sink_metrics_count_records_and_time_commits(kafka: KafkaConnection, tmp_path) -> None:
     """A sink (private group, fresh SQLite view) with its metrics server, scraped."""
     import threading
 
@@ -253,9 +254,9 @@ def test_sink_metrics_count_records_and_time_commits(kafka_bootstrap: str, tmp_p
     from lintas.streams.view.sink import ViewSink
     from lintas.streams.view.store import open_store
 
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
     partner = f"opssink{uuid.uuid4().hex[:8]}"
-    key = send_dead_letter(kafka_bootstrap, partner)
+    key = send_dead_letter(kafka, partner)
     group = f"lintas-test-ops-sink-{uuid.uuid4().hex[:8]}"
     store = open_store(f"sqlite:///{tmp_path / 'view.db'}")
     port = free_port()
@@ -265,7 +266,7 @@ def test_sink_metrics_count_records_and_time_commits(kafka_bootstrap: str, tmp_p
     letters_before = sample(before, "lintas_sink_records_total", topic=DLQ) or 0.0
     commits_before = sample(before, "lintas_sink_commit_seconds_count") or 0.0
     stop = threading.Event()
-    sink = ViewSink(store, kafka_bootstrap, group_id=group)
+    sink = ViewSink(store, kafka, group_id=group)
     thread = threading.Thread(target=sink.run, args=(stop,), daemon=True)
     thread.start()
     try:
@@ -282,6 +283,6 @@ def test_sink_metrics_count_records_and_time_commits(kafka_bootstrap: str, tmp_p
         server.shutdown()
         server.server_close()
         store.close()
-        admin = admin_client(kafka_bootstrap)
+        admin = admin_client(kafka)
         admin.delete_groups([group])
         admin.close()

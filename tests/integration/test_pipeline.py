@@ -4,7 +4,6 @@ while the worker keeps running; a full re-poll changes nothing in the view."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from lintas.core.settings import PartnerCredentials
 from lintas.core.topics import DLQ, catalog, raw_topic
 from lintas.demo import ChildProcess, missing_from_view
 from lintas.kafka.admin import ensure_topics
+from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.cursors import CursorStore
 from lintas.schemas.codec import codec
 from lintas.streams.view.store import open_store
@@ -32,7 +32,7 @@ from tests.integration.helpers import read_topic
 pytestmark = pytest.mark.integration
 
 
-def _poll_all(bootstrap: str, url: str, partition: dict) -> int:
+def _poll_all(bootstrap: KafkaConnection, url: str, partition: dict) -> int:
     producer = RawProducer(bootstrap)
     cursors = CursorStore(bootstrap, producer)
     cursors.load()
@@ -49,24 +49,24 @@ def _poll_all(bootstrap: str, url: str, partition: dict) -> int:
 
 
 @pytest.fixture
-def pipeline(kafka_bootstrap: str, view_url: str, tmp_path: Path):
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap, LINTAS_DATABASE_URL=view_url,
-               LINTAS_HOME=str(tmp_path / "home"))
-    children = [ChildProcess("worker", ["worker", "-l", "info"], env, tmp_path),
-                ChildProcess("sink", ["sink"], env, tmp_path)]
+def pipeline(kafka: KafkaConnection, view_url: str, tmp_path: Path, process_env):
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
+    more = dict(LINTAS_DATABASE_URL=view_url, LINTAS_HOME=str(tmp_path / "home"))
+    children = [ChildProcess("worker", ["worker", "-l", "info"], process_env("worker", **more),
+                             tmp_path),
+                ChildProcess("sink", ["sink"], process_env("sink", **more), tmp_path)]
     yield children
     for child in children:
         child.stop()
 
 
-def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
+def test_pos_end_to_end(kafka, view_url, pipeline, tmp_path):
     entries = build_catalog(abs(hash(view_url)) % 100_000, rounds=2)
     credentials = PartnerCredentials(client_id="c", client_secret=SecretStr("s"))
     server = serve_in_thread(create_app(entries=entries, credentials=credentials))
     store = open_store(view_url)
     try:
-        produced = _poll_all(kafka_bootstrap, server.url, {"feed": "e2e", "view": view_url})
+        produced = _poll_all(kafka, server.url, {"feed": "e2e", "view": view_url})
         assert produced == len(entries)
         def complete() -> bool:
             for child in pipeline:
@@ -80,7 +80,7 @@ def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
 
         # Malformed records are in the DLQ with their reason and origin, value untouched.
         by_key = {e.key.encode(): e for e in entries}
-        letters = [m for m in read_topic(kafka_bootstrap, DLQ) if m.key in by_key]
+        letters = [m for m in read_topic(kafka, DLQ) if m.key in by_key]
         # At-least-once: a rebalance may report a failure twice; its identity is the same.
         assert len(_identities(letters)) == sum(e.bad_rows for e in entries)
         for message in letters:
@@ -109,14 +109,14 @@ def test_pos_end_to_end(kafka_bootstrap, view_url, pipeline, tmp_path):
 
         before = snapshot()
         assert _poll_all(
-            kafka_bootstrap, server.url, {"feed": "e2e-again", "view": view_url}
+            kafka, server.url, {"feed": "e2e-again", "view": view_url}
         ) == len(entries)
         # Wait until the worker has consumed the re-sent events, then compare.
-        wait_for(lambda: not _worker_behind(kafka_bootstrap), timeout=90,
-                 what=lambda: f"the worker to catch up: {_worker_behind(kafka_bootstrap)}; "
+        wait_for(lambda: not _worker_behind(kafka), timeout=90,
+                 what=lambda: f"the worker to catch up: {_worker_behind(kafka)}; "
                               f"its log ends:\n{pipeline[0].log_tail()}")
         assert snapshot() == before
-        letters_again = [m for m in read_topic(kafka_bootstrap, DLQ) if m.key in by_key]
+        letters_again = [m for m in read_topic(kafka, DLQ) if m.key in by_key]
         distinct = _identities(letters_again)
         assert len(distinct) == 2 * len(_identities(letters))  # re-sent bad data is reported again
         wait_for(lambda: len(store.dead_letters(keys=list(by_key))) == len(distinct), timeout=30,
@@ -137,13 +137,13 @@ def _identities(messages) -> set[tuple[str, ...]]:
     return out
 
 
-def _worker_behind(bootstrap: str) -> list[str]:
+def _worker_behind(bootstrap: KafkaConnection) -> list[str]:
     """The worker group's partitions whose committed offset is short of the log end
     (every partition, when the group has committed nothing yet)."""
     from kafka import KafkaAdminClient, KafkaConsumer
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    admin = KafkaAdminClient(**bootstrap.kafka_python())
+    consumer = KafkaConsumer(**bootstrap.kafka_python())
     try:
         committed = admin.list_group_offsets("lintas").get("lintas", {})
         if not committed:

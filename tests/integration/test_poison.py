@@ -5,7 +5,6 @@ all still reaches the view."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import uuid
 from pathlib import Path
@@ -18,6 +17,7 @@ from lintas.core.deadletters import decode
 from lintas.core.topics import DLQ, NETWORK_NODES, SHIPMENT_EVENTS, catalog, raw_topic
 from lintas.demo import ChildProcess
 from lintas.kafka.admin import admin_client, ensure_topics
+from lintas.kafka.connection import KafkaConnection
 from lintas.streams.pipeline import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
 from lintas.streams.view.store import open_store
 from tests.conftest import FIXTURES
@@ -37,7 +37,7 @@ _INNER = {
 }
 
 
-def _topics(bootstrap: str) -> set[str]:
+def _topics(bootstrap: KafkaConnection) -> set[str]:
     admin = admin_client(bootstrap)
     try:
         return set(admin.list_topics())
@@ -51,18 +51,17 @@ def _pos_payload(barcode: str) -> bytes:
     return body.replace(original, barcode).encode()
 
 
-def test_poison_records_go_to_the_dlq_and_the_agents_go_on(kafka_bootstrap, tmp_path: Path):
+def test_poison_records_go_to_the_dlq_and_the_agents_go_on(kafka, tmp_path: Path, process_env):
     run = uuid.uuid4().hex[:10]
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap,
-               LINTAS_HOME=str(tmp_path / "home"), LINTAS_APP_ID=f"lintas-poison-{run}",
+    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
+    more = dict(LINTAS_HOME=str(tmp_path / "home"), LINTAS_APP_ID=f"lintas-poison-{run}",
                LINTAS_DATABASE_URL=f"sqlite:///{tmp_path / 'view.db'}")
-    worker = ChildProcess("worker", ["worker"], env, tmp_path)
-    sink = ChildProcess("sink", ["sink"], env, tmp_path)
+    worker = ChildProcess("worker", ["worker"], process_env("worker", **more), tmp_path)
+    sink = ChildProcess("sink", ["sink"], process_env("sink", **more), tmp_path)
     store = open_store(f"sqlite:///{tmp_path / 'view.db'}")
-    producer = RawProducer(kafka_bootstrap)
+    producer = RawProducer(kafka)
     try:
-        wait_for(lambda: set(_INNER) <= _topics(kafka_bootstrap), timeout=120,
+        wait_for(lambda: set(_INNER) <= _topics(kafka), timeout=120,
                  what="the worker's internal topics")
         # Raw records: bytes that are no RawRecord, and hostile payloads of every class.
         producer.send_bytes(raw_topic("pos"), f"poison-{run}-raw".encode(), b"\x00not avro")
@@ -89,7 +88,7 @@ def test_poison_records_go_to_the_dlq_and_the_agents_go_on(kafka_bootstrap, tmp_
 
         def letters() -> dict[str, list[dict]]:
             found: dict[str, list[dict]] = {}
-            for record in read_topic(kafka_bootstrap, DLQ):
+            for record in read_topic(kafka, DLQ):
                 if record.key and record.key.startswith(f"poison-{run}".encode()):
                     found.setdefault(record.key.decode(), []).append(
                         decode(record.headers, record.key, record.value))

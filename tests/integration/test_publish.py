@@ -1,50 +1,73 @@
-"""`lintas publish` (the publisher SDK): checked files reach lintas.raw.standard, one record
-per shipment; files with refused rows are kept back unless asked."""
+"""`lintas publish` (the publisher SDK) as a member: checked files reach the member's own
+topic as that member's principal, one record per shipment; files with refused rows are
+kept back unless asked; a row naming another courier is refused before it is sent."""
 
 from __future__ import annotations
 
 import json
-import os
+import re
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
-from lintas.connectors.registry import PARTNERS
-from lintas.core.topics import catalog, raw_topic
-from lintas.kafka.admin import ensure_topics, read_all
+from lintas.core.topics import member_topic
+from lintas.kafka.admin import read_all
 from lintas.schemas.codec import codec
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.integration
 
 
-def publish(env, *args):
-    return subprocess.run([sys.executable, "-m", "lintas", "publish", "--json", *args], env=env,
+def lintas(env, *args):
+    return subprocess.run([sys.executable, "-m", "lintas", *args], env=env,
                           capture_output=True, timeout=120, check=False)
 
 
-def test_publish_checks_then_sends_one_record_per_shipment(kafka_bootstrap, tmp_path: Path):
-    ensure_topics(kafka_bootstrap, catalog(sorted(PARTNERS), 3))
-    env = dict(os.environ, LINTAS_KAFKA_BOOTSTRAP=kafka_bootstrap, LINTAS_HOME=str(tmp_path))
-    good = FIXTURES / "standard" / "csv_delivered.csv"
-    out = publish(env, "--member", "asperindo-0042", str(good))
+def _as(member: str, name: str, tmp_path: Path) -> Path:
+    """A copy of a standard-format fixture whose rows name ``member`` as their courier."""
+    text = (FIXTURES / "standard" / name).read_text(encoding="utf-8-sig")
+    path = tmp_path / name
+    path.write_text(re.sub(r"asperindo-\d{4}", member, text), encoding="utf-8")
+    return path
+
+
+def test_publish_checks_then_sends_one_record_per_shipment(kafka, tmp_path: Path):
+    member = f"asperindo-{uuid.uuid4().hex[:8]}"
+    home = {"LINTAS_HOME": str(tmp_path / "home")}
+    added = lintas({**kafka.environment(), **home}, "members", "add", member, "--json")
+    assert added.returncode == 0, added.stderr.decode()
+    credentials = json.loads(added.stdout)["kafka"]
+    as_member = {**kafka.environment(), **home, "LINTAS_KAFKA_USERNAME": credentials["username"],
+                 "LINTAS_KAFKA_PASSWORD": credentials["password"]}
+
+    good = _as(member, "csv_delivered.csv", tmp_path)
+    out = lintas(as_member, "publish", "--json", "--member", member, str(good))
     assert out.returncode == 0, out.stderr.decode()
     result = json.loads(out.stdout)
     assert result["published"] and result["records"] == len(result["tracking_numbers"]) >= 1
     keys = {f"standard:{n}".encode() for n in result["tracking_numbers"]}
-    records = [m for m in read_all(kafka_bootstrap, raw_topic("standard")) if m.key in keys]
+    records = [m for m in read_all(kafka, member_topic(member)) if m.key in keys]
     assert {m.key for m in records} == keys
     raw = codec("RawRecord").decode(records[-1].value)
-    assert raw["kind"] == "file" and raw["attributes"]["member"] == "asperindo-0042"
+    assert raw["kind"] == "file" and raw["attributes"]["member"] == member
 
-    bad = FIXTURES / "standard" / "csv_bad_rows.csv"
-    refused = publish(env, str(bad))
+    bad = _as(member, "csv_bad_rows.csv", tmp_path)
+    refused = lintas(as_member, "publish", "--json", "--member", member, str(bad))
     assert refused.returncode == 1
     assert not json.loads(refused.stdout)["published"]
-    allowed = publish(env, "--allow-bad-rows", str(bad))
+    allowed = lintas(as_member, "publish", "--json", "--member", member, "--allow-bad-rows",
+                     str(bad))
     assert allowed.returncode == 0 and json.loads(allowed.stdout)["problems"]
 
     foreign = FIXTURES / "standard" / "foreign_csv.csv"
-    assert publish(env, str(foreign)).returncode == 1
+    assert lintas(as_member, "publish", "--json", "--member", member,
+                  str(foreign)).returncode == 1
+
+    # Rows speaking for another courier never leave the machine.
+    other = FIXTURES / "standard" / "csv_delivered.csv"  # courier asperindo-0042
+    impostor = lintas(as_member, "publish", "--json", "--member", member, str(other))
+    assert impostor.returncode == 1
+    assert "is not" in json.loads(impostor.stdout)["problems"][0]

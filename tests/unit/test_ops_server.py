@@ -8,6 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from lintas.core.errors import BrokerError
+from lintas.kafka.connection import KafkaConnection
 from lintas.streams.ops.collector import OpsConfig, OpsPoller
 from lintas.streams.ops.flows import AgentRecords
 from lintas.streams.ops.series import point_of, rate, series_of
@@ -23,7 +24,8 @@ class ScriptedCollector:
     """Hands out prepared snapshots (or raises), one per collection."""
 
     def __init__(self, *answers: OpsSnapshot | Exception) -> None:
-        self.config = OpsConfig("fake:9092", ("pos",), interval=5.0, history_points=10)
+        self.config = OpsConfig(KafkaConnection("fake:9092"), ("pos",), interval=5.0,
+                                history_points=10)
         self.answers = list(answers)
         self.closed = False
 

@@ -33,7 +33,8 @@ def _test_only(modules: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("setup", [
-    "from lintas.streams.app import create_app\ncreate_app(Settings(home='{home}'))",
+    "from lintas.streams.app import create_app\n"
+    "create_app(Settings(home='{home}', kafka_bootstrap='127.0.0.1:9'))",
     "import lintas.streams.view.sink, lintas.streams.normalize",
     "import lintas.connectors.runtime.feed, lintas.connectors.runtime.poll\n"
     "from lintas.connectors.registry import PARTNERS\n"

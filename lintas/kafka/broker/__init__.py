@@ -1,11 +1,12 @@
-"""Where lintas finds Kafka: an existing broker (``LINTAS_KAFKA_BOOTSTRAP``) or the local one."""
+"""The local broker, from the settings (an existing one is named by ``LINTAS_KAFKA_BOOTSTRAP``;
+:func:`lintas.kafka.principals.kafka_connection` says how to reach either)."""
 
 from __future__ import annotations
 
 from lintas.core.settings import Settings
 from lintas.kafka.broker.local import BrokerStatus, LocalBroker, wait_for_broker
 
-__all__ = ["BrokerStatus", "LocalBroker", "bootstrap_servers", "local_broker", "wait_for_broker"]
+__all__ = ["BrokerStatus", "LocalBroker", "local_broker", "wait_for_broker"]
 
 
 def local_broker(settings: Settings) -> LocalBroker:
@@ -18,10 +19,3 @@ def local_broker(settings: Settings) -> LocalBroker:
         controller_port=settings.kafka_controller_port,
         heap=settings.kafka_heap,
     )
-
-
-def bootstrap_servers(settings: Settings) -> str:
-    """Bootstrap servers to use: the configured broker, else the local one's address."""
-    if settings.kafka_bootstrap:
-        return settings.kafka_bootstrap
-    return f"127.0.0.1:{settings.kafka_port}"

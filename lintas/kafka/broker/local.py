@@ -4,6 +4,11 @@ The jars of ``org.apache.kafka:kafka_2.13`` (with kafka-tools and a log4j2 bindi
 resolved by Maven into ``<cache>/kafka-<version>/libs``; storage is formatted with
 ``kafka.tools.StorageTool``; ``kafka.Kafka`` runs as combined broker and controller on
 127.0.0.1 with a small heap. State (pid, bootstrap address) lives in ``<dir>/broker.json``.
+
+Secure by default: clients authenticate with SASL/SCRAM-SHA-512 and KRaft's
+``StandardAuthorizer`` refuses what no ACL allows. The ``admin`` principal (a super user)
+is written into the storage when it is formatted; its password, and those of the other
+principals, are generated on first start (:class:`~lintas.kafka.principals.LocalPrincipals`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from lintas.core.errors import BrokerError
+from lintas.kafka.connection import KafkaConnection
+from lintas.kafka.principals import ADMIN, CONTROLLER, LocalPrincipals
 
 __all__ = ["BrokerStatus", "LocalBroker", "new_cluster_id", "wait_for_broker"]
 
@@ -75,8 +82,8 @@ def _pid_alive(pid: int) -> bool:
         return True
 
 
-def wait_for_broker(bootstrap: str, timeout: float = 60.0) -> None:
-    """Block until a broker at ``bootstrap`` answers metadata requests."""
+def wait_for_broker(kafka: KafkaConnection, timeout: float = 60.0) -> None:
+    """Block until the broker answers ``kafka``'s principal's metadata requests."""
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
 
@@ -85,7 +92,7 @@ def wait_for_broker(bootstrap: str, timeout: float = 60.0) -> None:
     while time.monotonic() < deadline:
         try:
             admin = KafkaAdminClient(
-                bootstrap_servers=bootstrap, request_timeout_ms=5000, client_id="lintas-probe"
+                **kafka.kafka_python(), request_timeout_ms=5000, client_id="lintas-probe"
             )
             try:
                 admin.describe_cluster()
@@ -95,7 +102,7 @@ def wait_for_broker(bootstrap: str, timeout: float = 60.0) -> None:
         except (KafkaError, OSError) as exc:
             last = exc
             time.sleep(0.5)
-    raise BrokerError(f"no Kafka broker answered at {bootstrap} within {timeout:.0f}s: {last}")
+    raise BrokerError(f"no Kafka broker answered {kafka} within {timeout:.0f}s: {last}")
 
 
 class LocalBroker:
@@ -121,6 +128,15 @@ class LocalBroker:
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def principals(self) -> LocalPrincipals:
+        return LocalPrincipals(self.directory)
+
+    def connection(self, principal: str = ADMIN) -> KafkaConnection:
+        """How to reach this broker as ``principal`` (one of :attr:`principals`)."""
+        return KafkaConnection(self.bootstrap, "SASL_PLAINTEXT", "SCRAM-SHA-512", principal,
+                               self.principals.password(principal))
 
     @property
     def libs(self) -> Path:
@@ -195,17 +211,35 @@ class LocalBroker:
 
     def _write_config(self) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
+        passwords = self.principals.ensure()
+        admin = passwords[ADMIN].get_secret_value()
+        controller = passwords[CONTROLLER].get_secret_value()
+        scram = "org.apache.kafka.common.security.scram.ScramLoginModule"
+        plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
         props = {
             "process.roles": "broker,controller",
             "node.id": "1",
             "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
-            "listeners": (
-                f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}"
-            ),
-            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
+            "listeners": (f"SASL_PLAINTEXT://127.0.0.1:{self.port},"
+                          f"CONTROLLER://127.0.0.1:{self.controller_port}"),
+            "advertised.listeners": f"SASL_PLAINTEXT://127.0.0.1:{self.port}",
             "controller.listener.names": "CONTROLLER",
-            "inter.broker.listener.name": "PLAINTEXT",
-            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "inter.broker.listener.name": "SASL_PLAINTEXT",
+            "listener.security.protocol.map": (
+                "CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT"),
+            # Clients: SCRAM-SHA-512. The controller listener: PLAIN, with one user.
+            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": (
+                f'{scram} required username="{ADMIN}" password="{admin}";'),
+            "sasl.mechanism.controller.protocol": "PLAIN",
+            "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+            "listener.name.controller.plain.sasl.jaas.config": (
+                f'{plain} required username="{CONTROLLER}" password="{controller}" '
+                f'user_{CONTROLLER}="{controller}";'),
+            "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "allow.everyone.if.no.acl.found": "false",
+            "super.users": f"User:{ADMIN};User:{CONTROLLER}",
             "log.dirs": str(self.data_dir),
             "num.partitions": "3",
             "auto.create.topics.enable": "false",
@@ -221,7 +255,10 @@ class LocalBroker:
             "num.io.threads": "4",
         }
         path = self.directory / "server.properties"
-        path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds passwords
+        with os.fdopen(fd, "w") as out:
+            out.write("".join(f"{k}={v}\n" for k, v in props.items()))
+        os.chmod(path, 0o600)
         log_config = resources.files("lintas.kafka.broker").joinpath("log4j2.yaml").read_text()
         (self.directory / "log4j2.yaml").write_text(log_config)
         return path
@@ -229,9 +266,16 @@ class LocalBroker:
     def _format(self, config: Path) -> None:
         if (self.data_dir / "meta.properties").exists():
             return
+        from lintas.kafka.access import scram_credential
+
+        # The admin principal, given as a salted credential: no password on a command line.
+        salt, salted = scram_credential(self.principals.password(ADMIN).get_secret_value())
+        admin = (f'SCRAM-SHA-512=[name={ADMIN},iterations=4096,'
+                 f'salt="{base64.b64encode(salt).decode()}",'
+                 f'saltedpassword="{base64.b64encode(salted).decode()}"]')
         proc = subprocess.run(
             self._java(_STORAGE_TOOL, "format", "-t", new_cluster_id(), "-c", str(config),
-                       heap="256m"),
+                       "--add-scram", admin, heap="256m"),
             capture_output=True,
             text=True,
             check=False,
@@ -299,7 +343,7 @@ class LocalBroker:
                 if time.monotonic() > deadline:
                     raise BrokerError(f"the Kafka broker did not open port {self.port}")
                 time.sleep(0.3)
-            wait_for_broker(self.bootstrap, timeout=max(5.0, deadline - time.monotonic()))
+            wait_for_broker(self.connection(), timeout=max(5.0, deadline - time.monotonic()))
         except BaseException:
             self.stop()
             raise
