@@ -211,20 +211,23 @@ def mask_text(text: str) -> str:
 # "key": "value" in JSON, or in what is left of it when it cannot be read.
 _JSON_STRING = re.compile(
     r'"(?P<key>[^"\\\n]{1,64})"(?P<colon>[ \t]*:[ \t]*)"(?P<value>(?:[^"\\\n]|\\.)*)"')
-_KEY_WORD = re.compile(r"[a-z]+|[A-Z][a-z]*")
+_KEY_WORD = re.compile(r"[a-z]+|[A-Z][a-z]*|[A-Z]+(?![a-z])")
+#: Words of a field's name that make its value a person's name, address or contact ...
 _PERSONAL_KEYS = frozenset(
     "name nama receiver recipient penerima consignee signer shipper sender pengirim courier "
-    "kurir driver sprinter contact kontak phone telp telepon tel mobile hp wa whatsapp email "
-    "pod".split())
-_PLACE_KEYS = frozenset(
+    "kurir driver sprinter contact kontak phone telp telepon mobile hp wa whatsapp email "
+    "address addr alamat".split())
+#: ... unless another word says it is about something else (``receiver_city``, ``eventName``).
+_OTHER_KEYS = frozenset(
     "city kota branch cabang location lokasi place office hub node outlet agent agen point "
-    "station service layanan status product origin destination region province district "
-    "country company".split())
+    "station service layanan status rowstate event product item goods origin destination "
+    "region province district country company time date code zip postcode postal id no "
+    "number img path url".split())
 
 
 def _personal(key: str) -> bool:
     words = {w.lower() for w in _KEY_WORD.findall(key)}
-    return bool(words & _PERSONAL_KEYS) and not words & _PLACE_KEYS
+    return bool(words & _PERSONAL_KEYS) and not words & _OTHER_KEYS
 
 
 def _mask_field(match: re.Match[str]) -> str:

@@ -6,6 +6,11 @@ letters were replayed is remembered in ``lintas.connect-offsets`` (key
 ``["lintas-dlq-replay", {"dead_letter_id": …}]``), so replaying twice sends nothing the
 second time; and since the pipeline dedupes by event id, even a forced second replay
 leaves the view as it was.
+
+Dead letters keep partners' raw payloads, personal data included, for the DLQ's 90 days;
+only the ops principal may read the topic. What :func:`shown_letter` and
+:func:`listed_letter` give people has names and phone numbers masked (payload and error
+message alike) unless they ask for the payload unmasked.
 """
 
 from __future__ import annotations
@@ -16,18 +21,24 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from lintas.connectors.masking import mask_payload, mask_text
 from lintas.connectors.runtime.producer import RawProducer
 from lintas.core.deadletters import decode
+from lintas.core.errors import LintasError
 from lintas.core.topics import DLQ
 from lintas.kafka.admin import read_all
 from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.cursors import CursorStore
+from lintas.schemas.codec import codec
 
 __all__ = [
     "DeadLetterRecord",
     "ReplayOutcome",
+    "listed_letter",
+    "payload_text",
     "read_dead_letters",
     "replay_dead_letters",
+    "shown_letter",
     "summarize",
 ]
 
@@ -75,6 +86,42 @@ def summarize(records: Iterable[DeadLetterRecord]) -> list[tuple[str, str, str, 
     counts = Counter((r.letter["partner"] or "-", r.letter["stage"], r.letter["error_class"])
                      for r in records)
     return [(p, s, c, n) for (p, s, c), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def payload_text(payload: bytes) -> tuple[str, dict[str, Any] | None]:
+    """A dead letter's payload as text: the partner's body when it is a RawRecord (with the
+    record's other fields), else the bytes themselves, decoded as UTF-8."""
+    try:
+        raw = codec("RawRecord").decode(payload)
+    except LintasError:
+        return payload.decode("utf-8", "replace"), None
+    return (raw["payload"].decode("utf-8", "replace"),
+            {k: v for k, v in raw.items() if k != "payload"})
+
+
+def shown_letter(record: DeadLetterRecord, *, unmasked: bool = False) -> dict[str, Any]:
+    """One dead letter for people (``lintas dlq show``): its fields, the RawRecord's
+    (``raw_record``) and the payload as text, with names and phone numbers masked in the
+    payload and the error message unless ``unmasked``."""
+    letter = dict(record.letter)
+    body, raw = payload_text(letter.pop("payload") or b"")
+    if raw is not None:
+        letter["raw_record"] = raw
+    letter["payload"] = body if unmasked else mask_payload(body)
+    if not unmasked:
+        letter["error_message"] = mask_text(letter["error_message"])
+    letter["masked"] = not unmasked
+    return letter
+
+
+def listed_letter(record: DeadLetterRecord) -> dict[str, Any]:
+    """One dead letter in a listing (``lintas dlq list``): no payload but its size, the
+    error message masked, and where the letter sits on the DLQ."""
+    letter = dict(record.letter)
+    letter["payload_bytes"] = len(letter.pop("payload") or b"")
+    letter["error_message"] = mask_text(letter["error_message"])
+    letter["dlq_partition"], letter["dlq_offset"] = record.dlq_partition, record.dlq_offset
+    return letter
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
@@ -37,13 +37,6 @@ def _read(partner: str | None, reason: str | None, stage: str | None) -> list[De
                              reason=reason, stage=stage)
 
 
-def _row(record: DeadLetterRecord) -> dict[str, Any]:
-    letter = dict(record.letter)
-    letter["payload_bytes"] = len(letter.pop("payload") or b"")
-    letter["dlq_partition"], letter["dlq_offset"] = record.dlq_partition, record.dlq_offset
-    return letter
-
-
 @click.group()
 def dlq() -> None:
     """Dead letters: what could not be processed, why, and replaying it after a fix."""
@@ -56,12 +49,13 @@ def dlq() -> None:
 def list_(
     partner: str | None, reason: str | None, stage: str | None, limit: int, as_json: bool
 ) -> None:
-    """Dead letters by partner and reason."""
-    from lintas.streams.dlq import summarize
+    """Dead letters by partner and reason (error messages with names and phone numbers
+    masked; no payload)."""
+    from lintas.streams.dlq import listed_letter, summarize
 
     records = _read(partner, reason, stage)
     if as_json:
-        print_json([_row(r) for r in records], lines=True)
+        print_json([listed_letter(r) for r in records], lines=True)
         return
     summary = Table("partner", "stage", "reason", "count", title=f"{len(records)} dead letters")
     for p, s, c, n in summarize(records):
@@ -69,7 +63,7 @@ def list_(
     console.print(summary)
     table = Table("id", "partner", "reason", "message", "failed at (UTC)")
     for record in records[-limit:]:
-        letter = record.letter
+        letter = listed_letter(record)
         table.add_row(record.id, letter["partner"] or "-", letter["error_class"],
                       letter["error_message"][:80],
                       letter["failed_at"].strftime("%Y-%m-%d %H:%M:%S"))
@@ -78,31 +72,27 @@ def list_(
 
 @dlq.command()
 @click.argument("dead_letter_id")
+@click.option("--unmasked", is_flag=True,
+              help="Show the payload as the partner sent it, personal data included.")
 @click.option("--json", "as_json", is_flag=True)
-def show(dead_letter_id: str, as_json: bool) -> None:
-    """One dead letter (its id is source-topic:partition:offset[:row]) with its payload."""
-    from lintas.schemas.codec import codec
+def show(dead_letter_id: str, unmasked: bool, as_json: bool) -> None:
+    """One dead letter (its id is source-topic:partition:offset[:row]) with its payload,
+    names and phone numbers masked unless --unmasked."""
+    from lintas.streams.dlq import shown_letter
 
     matches = [r for r in _read(None, None, None) if r.id == dead_letter_id]
     if not matches:
         raise LintasError(f"no dead letter {dead_letter_id} in the DLQ")
-    record = matches[0]
-    letter = dict(record.letter)
-    payload = letter.pop("payload") or b""
-    try:
-        raw = codec("RawRecord").decode(payload)
-        body = raw["payload"].decode("utf-8", "replace")
-        letter["raw_record"] = {k: v for k, v in raw.items() if k != "payload"}
-    except LintasError:
-        body = payload.decode("utf-8", "replace")
-    letter["payload"] = body
+    letter = shown_letter(matches[0], unmasked=unmasked)
+    body = letter["payload"]
     if as_json:
         print_json(letter)
         return
     for name in ("dead_letter_id", "partner", "stage", "error_class", "error_message",
                  "source_topic", "source_partition", "source_offset", "row", "failed_at"):
         console.print(f"[bold]{name}[/]: {letter.get(name)}")
-    console.print("[bold]payload[/]:")
+    console.print("[bold]payload[/]" + ("" if unmasked else " (names and phone numbers masked)")
+                  + ":")
     console.print(body[:4000], markup=False, highlight=False)
 
 
