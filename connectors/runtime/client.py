@@ -32,6 +32,7 @@ import httpx
 from lintas.connectors.runtime.auth import Auth, BodyKind, Draft, Signer, credential
 from lintas.connectors.runtime.http import RateLimiter, check_response, with_retries
 from lintas.core.errors import ConfigurationError, FatalError
+from lintas.core.redact import redact_url
 from lintas.core.settings import PartnerCredentials
 
 __all__ = [
@@ -234,7 +235,8 @@ class PartnerClient:
         }
 
     def __repr__(self) -> str:
-        return f"PartnerClient({self.partner!r}, base_url={self._credentials.base_url!r})"
+        return (f"PartnerClient({self.partner!r}, "
+                f"base_url={redact_url(self._credentials.base_url)!r})")
 
     @property
     def tracking_path(self) -> str:

@@ -10,6 +10,7 @@ import click
 from lintas import __version__
 from lintas.cli.commands import register
 from lintas.core.errors import LintasError
+from lintas.core.redact import RedactingFilter
 
 __all__ = ["cli", "main"]
 
@@ -33,6 +34,8 @@ def cli(verbose: int) -> None:
     courier network, on Apache Kafka."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())  # URLs with passwords, tokens in queries
     noisy_level = max(level, logging.WARNING if verbose < 2 else logging.DEBUG)
     for noisy in ("kafka", "aiokafka", "faust", "mode", "httpx"):
         logging.getLogger(noisy).setLevel(noisy_level)

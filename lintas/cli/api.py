@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lintas.cli.output import console, print_json
+from lintas.core.redact import redact_url
 from lintas.core.settings import get_settings
 
 __all__ = ["api"]
@@ -36,10 +37,12 @@ def serve(host: str, port: int, stale_days: float, database_url: str | None) -> 
     from lintas.streams.api import create_app
     from lintas.streams.view.store import open_store
 
-    store = open_store(database_url or get_settings().view_url)
+    url = database_url or get_settings().view_url
+    store = open_store(url)
     try:
         app = create_app(store, stale_days=stale_days)
-        console.print(f"lintas read API on http://{host}:{port} (OpenAPI at /openapi.json)")
+        console.print(f"lintas read API on http://{host}:{port} (OpenAPI at /openapi.json) "
+                      f"over {redact_url(url)}")
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         store.close()

@@ -14,6 +14,7 @@ import click
 
 from lintas.cli.output import err_console, print_json
 from lintas.core.errors import ConfigurationError, PayloadError
+from lintas.core.redact import redact_url
 from lintas.core.settings import get_settings
 
 __all__ = ["connect", "normalize", "reconcile", "sink", "worker"]
@@ -220,7 +221,7 @@ def connect_run(partner_id: str, feed: str, once: bool, page_size: int,
                                  f"`lintas connect files {partner_id} FOLDER --kind network`")
     # A cursor belongs to one feed at one address.
     position = {"feed": f"{feed}-changes" if feed == "tracking" else feed,
-                "endpoint": credentials.base_url}
+                "endpoint": redact_url(credentials.base_url) or None}
     source = (ChangeFeedSource(client, page_size=page_size, source_partition=position)
               if feed == "tracking"
               else NetworkFeedSource(client, source_partition=position))

@@ -6,6 +6,7 @@ import click
 from rich.table import Table
 
 from lintas.cli.output import console, print_json
+from lintas.core.redact import redact_url
 from lintas.core.settings import get_settings
 
 __all__ = ["replay", "shipment"]
@@ -77,7 +78,7 @@ def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -
                                 partners or sorted(PARTNERS), progress=status.update)
     finally:
         store.close()
-    summary = {**result.__dict__, "database_url": url}
+    summary = {**result.__dict__, "database_url": redact_url(url)}
     if as_json:
         print_json(summary)
         return
@@ -87,4 +88,4 @@ def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -
     table.add_row(str(result.raw_records), str(result.events), str(result.shipments),
                   str(result.dead_letters), str(result.network_nodes))
     console.print(table)
-    console.print(f"view rebuilt in {url}")
+    console.print(f"view rebuilt in {redact_url(url)}")

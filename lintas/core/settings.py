@@ -2,17 +2,22 @@
 
 Nested values use a double underscore; a partner's credentials are
 ``LINTAS_<PARTNER ID>__<FIELD>``: ``LINTAS_POS__CLIENT_SECRET=...``.
-Secrets are ``SecretStr`` so they never print in logs, reprs or errors.
+Secrets are ``SecretStr`` so they never print in logs, reprs or errors; so is the view's
+database URL, which may hold a password, and a partner's base URL is shown with its
+password as ``***`` (:func:`lintas.core.redact.redact_url`).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from lintas.core.redact import redact_url
 
 __all__ = ["PartnerCredentials", "Settings", "get_settings"]
 
@@ -37,6 +42,10 @@ class PartnerCredentials(BaseModel):
     api_key: SecretStr | None = None
     webhook_secret: SecretStr | None = None
     rate_per_second: float = 5.0
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, redact_url(value) if name == "base_url" else value
 
 
 class _PartnerSettings(PartnerCredentials, BaseSettings):
@@ -84,7 +93,8 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache)
 
     # The view
-    database_url: str | None = None
+    #: SQLAlchemy URL of the view; a secret, since it may hold the database's password
+    database_url: SecretStr | None = None
     sink_batch_size: int = Field(default=500, ge=1)
 
     # Faust worker
@@ -106,9 +116,10 @@ class Settings(BaseSettings):
 
     @property
     def view_url(self) -> str:
-        """SQLAlchemy URL of the view; SQLite under ``home`` unless set."""
-        if self.database_url:
-            return self.database_url
+        """SQLAlchemy URL of the view; SQLite under ``home`` unless set. It may hold a
+        password: print :func:`~lintas.core.redact.redact_url` of it, never itself."""
+        if self.database_url and self.database_url.get_secret_value():
+            return self.database_url.get_secret_value()
         return f"sqlite:///{self.home / 'view.db'}"
 
     def partner(self, partner_id: str) -> PartnerCredentials:

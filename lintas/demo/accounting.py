@@ -9,6 +9,7 @@ from typing import Any
 from lintas.connectors.registry import PARTNERS
 from lintas.connectors.sandboxes.kit import SandboxKit
 from lintas.connectors.sandboxes.scenario import Entry
+from lintas.core.redact import redact_url
 from lintas.streams.view.store import ViewStore
 
 __all__ = ["DemoSummary", "missing_from_view", "still_missing", "summarize"]
@@ -25,6 +26,7 @@ class DemoSummary:
     not_found: int
     seconds: float
     bootstrap: str
+    #: where the view is, its password (if any) as ``***``
     view_url: str
     complete: bool
     missing: list[str] = field(default_factory=list)
@@ -78,7 +80,8 @@ def still_missing(store: ViewStore, entries: list[Entry], kits: list[SandboxKit]
 
 def summarize(store: ViewStore, entries: list[Entry], started: float, bootstrap: str, url: str,
               missing: list[str]) -> DemoSummary:
-    """The summary of a run that began at ``started`` (monotonic seconds)."""
+    """The summary of a run that began at ``started`` (monotonic seconds) on the view at
+    ``url`` (kept with its password hidden)."""
     shipment_ids = [e.shipment_id for e in entries if e.outcome == "shipment"]
     letters = store.dead_letters(keys=[e.key.encode() for e in entries])
     return DemoSummary(
@@ -89,7 +92,7 @@ def summarize(store: ViewStore, entries: list[Entry], started: float, bootstrap:
         not_found=sum(1 for e in entries if e.outcome == "not_found"),
         seconds=round(time.monotonic() - started, 1),
         bootstrap=bootstrap,
-        view_url=url,
+        view_url=redact_url(url),
         complete=not missing,
         missing=missing,
         partners=sorted({e.partner for e in entries}),

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from lintas.core.errors import ConfigurationError
+from lintas.core.redact import redact_url, scrub
 from lintas.streams.view.migrate import upgrade
 from lintas.streams.view.models import (
     DeadLetterRow,
@@ -316,8 +317,10 @@ def open_store(url: str, *, migrate: bool = True) -> ViewStore:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(url, pool_pre_ping=True)
-    except (SQLAlchemyError, ImportError) as exc:
-        raise ConfigurationError(f"cannot open the view database: {exc}") from exc
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        # from None: the driver's error may quote the whole URL, password included
+        raise ConfigurationError(
+            scrub(f"cannot open the view database {redact_url(url)}: {exc}", url)) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     store = ViewStore(engine)
@@ -326,8 +329,8 @@ def open_store(url: str, *, migrate: bool = True) -> ViewStore:
             store.migrate()
         except SQLAlchemyError as exc:
             where = engine.url.render_as_string(hide_password=True)
-            raise ConfigurationError(
+            raise ConfigurationError(scrub(
                 f"cannot prepare the view database ({where}): "
-                f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+                f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}", url)
             ) from exc
     return store
