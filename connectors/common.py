@@ -142,8 +142,9 @@ def printable(value: Any, limit: int = 40) -> str:
 
 def key_list(mapping: Mapping[Any, Any], *, escaped: bool = False) -> str:
     """The first six keys of ``mapping`` in sorted order (each :func:`printable` when
-    ``escaped``), or ``none``: what an error message shows of a foreign object."""
-    keys = sorted(printable(k) for k in mapping) if escaped else sorted(map(str, mapping))
+    ``escaped``, else with its white space folded: on one line either way), or ``none``:
+    what an error message shows of a foreign object."""
+    keys = sorted(printable(k) if escaped else " ".join(str(k).split()) for k in mapping)
     return ", ".join(keys[:6]) or "none"
 
 

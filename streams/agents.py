@@ -146,7 +146,7 @@ async def link_legs(p: Pipeline, stream: StreamT) -> None:
     async for event in stream.events():
         if linker is None or event.message.generation_id != generation:
             # After a rebalance the table may hold other partitions' state: rebuild.
-            linker = Linker(_TextKeyed(p.leg_states))
+            linker = Linker(_TextKeyed(p.leg_states), p.agreements)
             generation = event.message.generation_id
         async with _poison_to_dlq(p, event, "link_legs"):
             for assignment in linker.apply(decode_update(event.value)):

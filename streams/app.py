@@ -24,6 +24,7 @@ from lintas.core.topics import (
 )
 from lintas.kafka.principals import kafka_connection
 from lintas.streams.agents import register_agents
+from lintas.streams.linking import parse_agreements
 from lintas.streams.members import follow_members, member_topics
 from lintas.streams.pipeline import (
     AGENT_NAMES,
@@ -35,7 +36,7 @@ from lintas.streams.pipeline import (
 from lintas.streams.transport import SCHEME
 from lintas.streams.transport import register as register_transport
 
-__all__ = ["create_app", "faust_settings", "selected_agents"]
+__all__ = ["agreements", "create_app", "faust_settings", "selected_agents"]
 
 
 def faust_settings(settings: Settings) -> dict[str, Any]:
@@ -60,6 +61,14 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
         "key_serializer": "raw",
         "value_serializer": "raw",
     }
+
+
+def agreements(settings: Settings) -> frozenset[tuple[str, str]]:
+    """The registered hand-overs (``LINTAS_HANDOVER_AGREEMENTS``)."""
+    try:
+        return parse_agreements(settings.handover_agreements)
+    except ValueError as exc:
+        raise ConfigurationError(f"LINTAS_HANDOVER_AGREEMENTS: {exc}") from exc
 
 
 def selected_agents(settings: Settings) -> set[str]:
@@ -113,6 +122,7 @@ def create_app(settings: Settings) -> Pipeline:
                                     internal=True, **raw),
         service_points=app.topic(SERVICE_POINTS, **raw),
         region_outlets=table("region-outlets", "match_service_points", settings.topic_partitions),
+        agreements=agreements(settings),
     )
     register_agents(pipeline, selected)
     if "normalize_records" in selected:

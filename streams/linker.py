@@ -17,7 +17,15 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from lintas.streams.linking import EARLY, WINDOW, LegLink, LegSummary, link_legs, summarize
+from lintas.streams.linking import (
+    EARLY,
+    WINDOW,
+    Agreements,
+    LegLink,
+    LegSummary,
+    link_legs,
+    summarize,
+)
 from lintas.streams.messages import LegAssignment, LegState, LegUpdate, decode_state, encode_state
 from lintas.streams.reconcile import preferred
 from lintas.streams.tables import StateTable
@@ -28,8 +36,9 @@ __all__ = ["Linker", "merge_events"]
 class Linker:
     """Decides which shipment each leg belongs to."""
 
-    def __init__(self, table: StateTable) -> None:
+    def __init__(self, table: StateTable, agreements: Agreements = frozenset()) -> None:
         self.table = table
+        self.agreements = agreements
         self._summaries: dict[str, LegSummary] | None = None
         self._members: dict[str, set[str]] = defaultdict(set)
         self._named_by: dict[str, set[str]] = defaultdict(set)  # leg -> legs naming it
@@ -123,7 +132,7 @@ class Linker:
             self._remove(summaries[update.leg])
         self._add(summarize(update.leg, merged))
         pool = self._neighbourhood(update.leg)
-        links = link_legs(summaries[p] for p in pool)
+        links = link_legs((summaries[p] for p in pool), agreements=self.agreements)
         out: list[LegAssignment] = []
         for leg in sorted(pool):
             link: LegLink = links[leg]

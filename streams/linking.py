@@ -4,7 +4,14 @@ A parcel can travel on several partners (a courier hands it to Pos for the last 
 Each partner's tracking number is a *leg*; legs are linked
 
 - **explicitly** when an event names the other leg (``Reference("handover_to", "pos",
-  "RB123…ID")`` or ``handover_from``): confidence 1.0;
+  "RB123…ID")`` or ``handover_from``) *and the other side corroborates it*: the named leg's
+  own events show the hand-over consistent in time and place (a leg receiving the parcel
+  that starts within the window, where the hand-over happened; or a giving leg that says
+  it handed the parcel to this partner, naming this number or none), or the two parties
+  registered a hand-over agreement. Confidence 1.0. A claim the other side does not
+  corroborate changes nothing of the other party's shipment: one competitor cannot move
+  another's parcel by naming it (the claiming shipment carries an ``unverified_handover``
+  anomaly, :func:`lintas.streams.reconcile.reconcile`);
 - **heuristically** when a leg says it was handed to a partner without naming the
   number (Lion's ``PAKET AKAN DIKIRIMKAN OLEH (PT POS. ), PALEMBANG``): the receiving
   partner's legs that start within :data:`WINDOW` after the hand-over are scored on time,
@@ -32,6 +39,7 @@ __all__ = [
     "LegLink",
     "LegSummary",
     "link_legs",
+    "parse_agreements",
     "summarize",
 ]
 
@@ -64,6 +72,12 @@ class LegSummary:
     handovers_to: tuple[Handover, ...] = ()
     first_status: str = "unknown"
     handovers_from: tuple[tuple[str, str], ...] = ()  # (partner, tracking number)
+    #: who stands behind the leg: the partner, or for the standard format the member
+    owner: str = ""
+
+    @property
+    def party(self) -> str:
+        return self.owner or self.partner
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +91,7 @@ class LegSummary:
             ],
             "handovers_from": [list(pair) for pair in self.handovers_from],
             "first_status": self.first_status,
+            "owner": self.owner,
         }
 
     @classmethod
@@ -92,6 +107,7 @@ class LegSummary:
             ),
             handovers_from=tuple((p, t) for p, t in data["handovers_from"]),
             first_status=data.get("first_status", "unknown"),
+            owner=data.get("owner", ""),
         )
 
 
@@ -140,6 +156,8 @@ def summarize(leg: str, events: Iterable[Mapping[str, Any]]) -> LegSummary:
         ),
         handovers_from=tuple(sorted(came_from)),
         first_status=_status(first).value,
+        owner=next((r["value"] for e in ordered for r in e.get("references") or ()
+                    if r["kind"] == "member" and r.get("value")), ""),
     )
 
 
@@ -166,6 +184,50 @@ def _score(handover: Handover, giver: LegSummary, candidate: LegSummary) -> floa
     return round(0.45 * place + 0.25 * destination + 0.30 * time_score, 3)
 
 
+Agreements = frozenset[tuple[str, str]]
+
+
+def parse_agreements(text: str) -> Agreements:
+    """``"lion>pos, asperindo-0042>pos"`` (giver>receiver, by partner or member id)."""
+    pairs = set()
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        giver, sep, receiver = item.partition(">")
+        if not sep or not giver.strip() or not receiver.strip():
+            raise ValueError(f"hand-over agreement {item!r} is not giver>receiver")
+        pairs.add((giver.strip(), receiver.strip()))
+    return frozenset(pairs)
+
+
+def _consistent(handover: Handover, receiver: LegSummary) -> bool:
+    """Whether ``receiver`` starting then and there fits a hand-over made at ``handover``."""
+    gap = receiver.first_at - handover.at
+    if gap < -EARLY or gap > WINDOW:
+        return False
+    return not (handover.region and receiver.first_region
+                and handover.region != receiver.first_region)
+
+
+def _receiver_confirms(handover: Handover, giver: LegSummary, receiver: LegSummary,
+                       agreements: Agreements) -> bool:
+    """Whether the receiving leg's own events bear out ``giver``'s claim to have handed
+    the parcel to it."""
+    if giver.party == receiver.party or (giver.party, receiver.party) in agreements:
+        return True
+    if (giver.partner, giver.tracking_number) in receiver.handovers_from:
+        return True
+    return _consistent(handover, receiver)
+
+
+def _giver_confirms(receiver: LegSummary, giver: LegSummary, agreements: Agreements) -> bool:
+    """Whether the giving leg's own events bear out ``receiver``'s claim to have the parcel
+    from it: a hand-over to the receiver's partner, naming this number or none."""
+    if giver.party == receiver.party or (giver.party, receiver.party) in agreements:
+        return True
+    return any(h.partner == receiver.partner
+               and h.tracking_number in (None, receiver.tracking_number)
+               and _consistent(h, receiver) for h in giver.handovers_to)
+
+
 class _Components:
     def __init__(self, legs: Iterable[str]) -> None:
         self.parent = {leg: leg for leg in legs}
@@ -182,61 +244,78 @@ class _Components:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def link_legs(summaries: Iterable[LegSummary]) -> dict[str, LegLink]:
-    """Every leg's shipment, method and confidence."""
-    legs = {s.leg: s for s in summaries}
-    components = _Components(legs)
-    how: dict[str, tuple[str, float]] = {}
-    claimed: set[str] = set()
+class _Joins:
+    """The links decided so far: components of legs, and how each receiving leg joined."""
 
-    def join(receiver: str, giver: str, method: str, confidence: float) -> None:
-        components.union(receiver, giver)
-        previous = how.get(receiver)
+    def __init__(self, legs: Mapping[str, LegSummary]) -> None:
+        self.legs = legs
+        self.components = _Components(legs)
+        self.how: dict[str, tuple[str, float]] = {}
+        self.claimed: set[str] = set()
+
+    def join(self, receiver: str, giver: str, method: str, confidence: float) -> None:
+        self.components.union(receiver, giver)
+        self.claimed.add(receiver)
+        previous = self.how.get(receiver)
         if previous is None or (previous[0], -previous[1]) > (method, -confidence):
-            how[receiver] = (method, confidence)
+            self.how[receiver] = (method, confidence)
 
-    for summary in sorted(legs.values(), key=lambda s: s.leg):
-        for handover in summary.handovers_to:
-            if handover.tracking_number:
+    def explicit(self, agreements: Agreements) -> None:
+        """Join legs that name each other, where the other side corroborates it."""
+        legs = self.legs
+        for summary in sorted(legs.values(), key=lambda s: s.leg):
+            for handover in summary.handovers_to:
                 other = f"{handover.partner}:{handover.tracking_number}"
-                if other in legs:
-                    join(other, summary.leg, "explicit", 1.0)
-                    claimed.add(other)
-        for partner, number in summary.handovers_from:
-            other = f"{partner}:{number}"
-            if other in legs:
-                join(summary.leg, other, "explicit", 1.0)
-                claimed.add(summary.leg)
+                if handover.tracking_number and other in legs and _receiver_confirms(
+                        handover, summary, legs[other], agreements):
+                    self.join(other, summary.leg, "explicit", 1.0)
+            for partner, number in summary.handovers_from:
+                other = f"{partner}:{number}"
+                if other in legs and _giver_confirms(summary, legs[other], agreements):
+                    self.join(summary.leg, other, "explicit", 1.0)
 
-    offers: list[tuple[float, str, str, float]] = []
-    for giver in legs.values():
-        for handover in giver.handovers_to:
-            if handover.tracking_number:
-                continue
-            for candidate in legs.values():
-                if candidate.partner != handover.partner or candidate.leg == giver.leg:
+    def heuristic(self) -> None:
+        """Join unnamed hand-overs to their best candidates, best scores first, each
+        candidate and each hand-over once."""
+        offers: list[tuple[float, str, str, float]] = []
+        for giver in self.legs.values():
+            for handover in giver.handovers_to:
+                if handover.tracking_number:
                     continue
-                score = _score(handover, giver, candidate)
-                if score >= THRESHOLD:
-                    offers.append((-score, candidate.leg, giver.leg, score))
-    taken_handovers: set[str] = set()
-    for _neg, candidate_leg, giver_leg, score in sorted(offers):
-        if candidate_leg in claimed or giver_leg in taken_handovers:
-            continue
-        claimed.add(candidate_leg)
-        taken_handovers.add(giver_leg)
-        join(candidate_leg, giver_leg, "heuristic", score)
+                for candidate in self.legs.values():
+                    if candidate.partner != handover.partner or candidate.leg == giver.leg:
+                        continue
+                    score = _score(handover, giver, candidate)
+                    if score >= THRESHOLD:
+                        offers.append((-score, candidate.leg, giver.leg, score))
+        taken: set[str] = set()
+        for _neg, candidate_leg, giver_leg, score in sorted(offers):
+            if candidate_leg not in self.claimed and giver_leg not in taken:
+                taken.add(giver_leg)
+                self.join(candidate_leg, giver_leg, "heuristic", score)
 
-    members: dict[str, list[LegSummary]] = {}
-    for leg in legs:
-        members.setdefault(components.find(leg), []).append(legs[leg])
-    out: dict[str, LegLink] = {}
-    for group in members.values():
-        origin = min(group, key=lambda s: (s.first_at, s.leg))
-        for summary in group:
-            if summary.leg == origin.leg:
-                out[summary.leg] = LegLink(origin.leg, "origin", 1.0)
-            else:
-                method, confidence = how.get(summary.leg, ("explicit", 1.0))
-                out[summary.leg] = LegLink(origin.leg, method, confidence)
-    return out
+    def links(self) -> dict[str, LegLink]:
+        members: dict[str, list[LegSummary]] = {}
+        for leg in self.legs:
+            members.setdefault(self.components.find(leg), []).append(self.legs[leg])
+        out: dict[str, LegLink] = {}
+        for group in members.values():
+            origin = min(group, key=lambda s: (s.first_at, s.leg))
+            for summary in group:
+                if summary.leg == origin.leg:
+                    out[summary.leg] = LegLink(origin.leg, "origin", 1.0)
+                else:
+                    method, confidence = self.how.get(summary.leg, ("explicit", 1.0))
+                    out[summary.leg] = LegLink(origin.leg, method, confidence)
+        return out
+
+
+def link_legs(summaries: Iterable[LegSummary], *,
+              agreements: Agreements = frozenset()) -> dict[str, LegLink]:
+    """Every leg's shipment, method and confidence. ``agreements`` are (giver, receiver)
+    pairs of parties (partner ids, or member ids) who registered their hand-overs: their
+    explicit references need no corroboration."""
+    joins = _Joins({s.leg: s for s in summaries})
+    joins.explicit(agreements)
+    joins.heuristic()
+    return joins.links()

@@ -54,3 +54,5 @@ class Pipeline:
     shipment_states: TableT | None
     #: regency code -> its outlets and service points (:mod:`lintas.streams.outlets`)
     region_outlets: TableT | None
+    #: registered hand-overs, (giver, receiver) (``LINTAS_HANDOVER_AGREEMENTS``)
+    agreements: frozenset[tuple[str, str]] = frozenset()

@@ -104,7 +104,25 @@ def _anomalies(timeline: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "detail": f"{len(regressed)} event(s) went back along the delivery path",
             "event_ids": regressed,
         })
-    return anomalies
+    return anomalies + _unverified_handovers(timeline)
+
+
+def _unverified_handovers(timeline: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Hand-overs the shipment's events claim with a leg that is not part of it: the other
+    side did not corroborate them (lintas.streams.linking), so they changed nothing."""
+    legs = {f"{e['partner']}:{e['tracking_number']}" for e in timeline}
+    claims: dict[str, list[str]] = {}
+    for event in timeline:
+        for ref in event.get("references") or ():
+            if ref["kind"] in ("handover_to", "handover_from") and ref.get("partner") \
+                    and ref.get("value"):
+                other = f"{ref['partner']}:{ref['value']}"
+                if other not in legs:
+                    claims.setdefault(other, []).append(event["event_id"])
+    return [{"kind": "unverified_handover",
+             "detail": f"a hand-over with {other} that {other.split(':')[0]}'s own events "
+                       "do not show",
+             "event_ids": ids} for other, ids in sorted(claims.items())]
 
 
 def _current(timeline: list[Mapping[str, Any]]) -> Status:

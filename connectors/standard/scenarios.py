@@ -313,7 +313,9 @@ def _personal_data(d: _Draw) -> Entry:
     courier, phone = d.rng.choice(_COURIERS), f"0813{d.rng.randint(10_000_000, 99_999_999)}"
     d.rows[-2]["status_text"] = f"Paket dibawa kurir: {courier} ({phone})"
     d.rows[-1]["status_text"] = f"Diterima oleh {d.rows[-1]['receiver_name'].upper()}"
-    return d.file(d.encode(d.rows))
+    entry = d.file(d.encode(d.rows))
+    entry.extra.update(courier=courier, phone=phone, receiver=d.rows[-1]["receiver_name"])
+    return entry
 
 
 def _numbers_as_strings(d: _Draw) -> Entry:

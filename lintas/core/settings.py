@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     worker_web_port: int = 6066
     worker_web_enabled: bool = False
     table_store: str = "memory://"
+    #: Registered hand-overs, ``giver>receiver`` by partner or member id, comma-separated:
+    #: explicit references between these parties link without the other side's events.
+    handover_agreements: str = ""
     #: How often the worker looks for members' new raw topics.
     member_topics_refresh_seconds: float = Field(default=30.0, gt=0)
 

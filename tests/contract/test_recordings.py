@@ -45,13 +45,6 @@ FOREIGN = [(p, wire(body)) for p in ALL for body in cases(p.id).get("foreign", [
 ERRORS = [(p, case) for p in ALL for case in cases(p.id).get("errors", [])]
 PROBLEMS = [(p, case) for p in ALL for case in cases(p.id).get("problems", [])]
 DOCUMENTED = [p for p in ALL if cases(p.id).get("statuses")]
-#: Partners whose parse names a foreign object's keys as sent, line breaks included
-#: (connectors/common.py ``webhook_object`` and connectors/pos/parse.py call ``key_list``
-#: without ``escaped=True``); a partner leaves this list once its parse escapes them.
-_KEYS_AS_SENT = {p: "names a foreign object's keys unescaped" for p in ("pos", "ninja",
-                                                                       "idexpress")}
-
-
 def _named(pairs: list[tuple[Partner, Path]]) -> list[str]:
     return [f"{p.id}-{path.stem}" for p, path in pairs]
 
@@ -101,7 +94,7 @@ def test_a_foreign_payload_is_a_one_line_payload_error(partner, payload):
     assert_one_line(partner, str(info.value))
 
 
-@each(ALL, failing=_KEYS_AS_SENT)
+@each(ALL)
 def test_a_foreign_objects_keys_are_named_on_one_line(partner):
     with pytest.raises(PayloadError) as info:
         partner.parse(b'{"line\\nbreak": 1, "carriage\\rreturn": 2}')

@@ -137,12 +137,7 @@ def _masked(name: str) -> str:
     return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
 
 
-#: Partners whose scenarios do not say in ``extra`` which personal data they send (the
-#: standard format's personal_data scenario); their quirk tests read it from the payload.
-_UNNAMED = {"standard": "its personal_data scenario names no personal data in extra"}
-
-
-@each(ALL, failing=_UNNAMED)
+@each(ALL)
 def test_personal_data_named_by_the_scenarios_never_reaches_an_event(partner):
     entries = [e for seed, start in CATALOGS for e in catalog(partner, seed, start)
                if any(_personal(e))]

@@ -192,7 +192,10 @@ def mutate(payload: bytes, rng: random.Random, kind: str | None = None) -> tuple
     except (ValueError, RecursionError):
         doc = None
     if isinstance(doc, (dict, list)):
-        out = _json_mutation(doc, kind, rng)
+        try:
+            out = _json_mutation(doc, kind, rng)
+        except RecursionError:  # a document nested too deep to write again: mutate its text
+            out = None
         if out is not None:
             return kind, out
     if payload[:4] == b"Obj\x01":  # an Avro container: only bytes-level mutations apply

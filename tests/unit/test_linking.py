@@ -59,15 +59,70 @@ def test_explicit_reference_links_with_full_confidence():
     assert links["jne:0123456789012345"].method == "origin"
 
 
-def test_handover_from_reference_links_too():
-    first = pos_leg("P2505010000001", 0, "31.71", None)
-    second = summarize("jnt:JP1234567890", [
+def _jnt_claiming_pos(number: str = "P2505010000001"):
+    return summarize("jnt:JP1234567890", [
         event("t1", "jnt", "JP1234567890", "in_transit", 30, "32.73",
-              refs=[{"kind": "handover_from", "partner": "pos", "value": "P2505010000001"}]),
+              refs=[{"kind": "handover_from", "partner": "pos", "value": number}]),
     ])
-    links = link_legs([second, first])
-    assert links["jnt:JP1234567890"] .shipment_id == "pos:P2505010000001"
+
+
+def test_handover_from_reference_links_when_the_giver_shows_the_handover():
+    first = summarize("pos:P2505010000001", [
+        event("p1", "pos", "P2505010000001", "in_transit", 0, "31.71"),
+        event("p2", "pos", "P2505010000001", "handed_over", 26, "32.73",
+              refs=[{"kind": "handover_to", "partner": "jnt", "value": None}]),
+    ])
+    links = link_legs([_jnt_claiming_pos(), first])
+    assert links["jnt:JP1234567890"].shipment_id == "pos:P2505010000001"
     assert links["jnt:JP1234567890"].method == "explicit"
+
+
+def test_a_claim_the_other_side_does_not_show_links_nothing():
+    pos = pos_leg("P2505010000001", 0, "31.71", None)  # in transit, no hand-over at all
+    links = link_legs([_jnt_claiming_pos(), pos])
+    assert links["jnt:JP1234567890"].shipment_id == "jnt:JP1234567890"
+    assert links["pos:P2505010000001"].shipment_id == "pos:P2505010000001"
+    # A hand-over elsewhere, or days before, does not bear it out either.
+    elsewhere = summarize("pos:P2505010000001", [
+        event("p1", "pos", "P2505010000001", "in_transit", 0, "31.71"),
+        event("p2", "pos", "P2505010000001", "handed_over", 26, "73.71",
+              refs=[{"kind": "handover_to", "partner": "jnt", "value": None}]),
+    ])
+    assert link_legs([_jnt_claiming_pos(), elsewhere])["jnt:JP1234567890"].method == "origin"
+
+
+def test_a_registered_agreement_needs_no_corroboration():
+    pos = pos_leg("P2505010000001", 0, "31.71", None)
+    links = link_legs([_jnt_claiming_pos(), pos], agreements=frozenset({("pos", "jnt")}))
+    assert links["jnt:JP1234567890"].shipment_id == "pos:P2505010000001"
+
+
+def test_a_member_cannot_take_over_another_partners_parcel():
+    jnt = summarize("jnt:JP1111111111", [
+        event("j1", "jnt", "JP1111111111", "picked_up", 0, "32.73"),
+        event("j2", "jnt", "JP1111111111", "in_transit", 10, "32.73"),
+    ])
+    member_ref = {"kind": "member", "partner": None, "value": "asperindo-0042"}
+    claim = summarize("standard:KN1", [
+        event("m1", "standard", "KN1", "delivered", 12, "32.73",
+              refs=[member_ref, {"kind": "handover_from", "partner": "jnt",
+                                 "value": "JP1111111111"}]),
+    ])
+    assert claim.owner == "asperindo-0042"
+    links = link_legs([jnt, claim])
+    assert links["jnt:JP1111111111"].shipment_id == "jnt:JP1111111111"
+    assert links["standard:KN1"].shipment_id == "standard:KN1"
+    # Two members are two parties: one cannot claim the other's leg either.
+    other = summarize("standard:KN2", [
+        event("o1", "standard", "KN2", "in_transit", 0, "32.73",
+              refs=[{"kind": "member", "partner": None, "value": "asperindo-0999"}]),
+    ])
+    grab = summarize("standard:KN3", [
+        event("g1", "standard", "KN3", "delivered", 50, "31.71",
+              refs=[member_ref, {"kind": "handover_from", "partner": "standard",
+                                 "value": "KN2"}]),
+    ])
+    assert link_legs([other, grab])["standard:KN3"].shipment_id == "standard:KN3"
 
 
 def test_lion_to_pos_handover_links_the_best_candidate_with_its_score():
