@@ -9,6 +9,7 @@ __all__ = ["register"]
 
 def register(cli: click.Group) -> None:
     from lintas.cli import (
+        access,
         api,
         connectors,
         coverage,
@@ -48,3 +49,4 @@ def register(cli: click.Group) -> None:
     cli.add_command(partners.partners)
     cli.add_command(members.members)
     cli.add_command(members.subscribers)
+    cli.add_command(access.access)

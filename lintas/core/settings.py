@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     kafka_password: SecretStr | None = None
     #: CA certificates to trust for TLS to an existing Kafka (SASL_SSL, SSL)
     kafka_ssl_cafile: str | None = None
+    #: Where an existing Kafka's process principals are kept (``lintas access apply``
+    #: writes it): a process without LINTAS_KAFKA_USERNAME signs in as its own role's.
+    kafka_principals_file: Path | None = None
     kafka_version: str = "4.1.1"
     kafka_port: int = 9092
     kafka_controller_port: int = 9093

@@ -50,8 +50,8 @@ def principal_name(role: Role) -> str:
 class LocalPrincipals:
     """The local broker's principals and their passwords, in a file only its owner reads."""
 
-    def __init__(self, directory: Path) -> None:
-        self.path = Path(directory) / "principals.json"
+    def __init__(self, directory: Path, name: str = "principals.json") -> None:
+        self.path = Path(directory) / name
 
     def _read(self) -> dict[str, str]:
         try:
@@ -91,11 +91,21 @@ def kafka_connection(settings: Settings, role: Role | None = "admin") -> KafkaCo
     """How this process reaches Kafka in ``role``.
 
     With ``LINTAS_KAFKA_BOOTSTRAP`` set: that cluster, as ``LINTAS_KAFKA_USERNAME`` (SASL
-    over ``LINTAS_KAFKA_SECURITY_PROTOCOL``, TLS trusting ``LINTAS_KAFKA_SSL_CAFILE``).
+    over ``LINTAS_KAFKA_SECURITY_PROTOCOL``, TLS trusting ``LINTAS_KAFKA_SSL_CAFILE``), or
+    without a username as the role's principal from ``LINTAS_KAFKA_PRINCIPALS_FILE``.
     Otherwise the local broker: as ``LINTAS_KAFKA_USERNAME`` when it is set (a member,
     a subscriber), else as the role's own principal. ``role=None`` asks for an explicit
     principal (a member publishing).
     """
+    if settings.kafka_bootstrap and settings.kafka_principals_file and role \
+            and not settings.kafka_username:
+        name = principal_name(role)
+        file = settings.kafka_principals_file
+        stored = LocalPrincipals(file.parent, file.name)
+        return KafkaConnection(settings.kafka_bootstrap,
+                               settings.kafka_security_protocol or "SASL_PLAINTEXT",
+                               settings.kafka_sasl_mechanism, name, stored.password(name),
+                               settings.kafka_ssl_cafile)
     if settings.kafka_bootstrap:
         protocol: Protocol = settings.kafka_security_protocol or (
             "SASL_PLAINTEXT" if settings.kafka_username else "PLAINTEXT")

@@ -9,7 +9,6 @@ import yaml
 
 from lintas.connectors.registry import PARTNERS
 from lintas.core.settings import PartnerCredentials, Settings
-from lintas.core.topics import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,26 +19,27 @@ def _compose() -> dict:
 
 def test_compose_parses_and_has_the_stack():
     services = _compose()["services"]
-    assert {"kafka", "postgres", "topics", "worker", "sink", "connector-pos"} <= set(services)
-    assert services["topics"]["command"] == ["topics", "create"]
+    assert {"kafka", "postgres", "setup", "worker", "sink", "connector-pos"} <= set(services)
+    assert services["setup"]["command"][:2] == ["access", "apply"]
     assert services["worker"]["command"] == ["worker"]
     assert services["sink"]["command"][0] == "sink"
+
+
+def test_the_composed_broker_authenticates_and_authorizes():
+    kafka = _compose()["services"]["kafka"]["environment"]
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert "PLAINTEXT:PLAINTEXT" not in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]
+    assert kafka["KAFKA_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    # every lintas process signs in as its own principal, from the setup's file
+    env = _compose()["x-lintas-env"]
+    assert env["LINTAS_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+    assert env["LINTAS_KAFKA_PRINCIPALS_FILE"] == "/secrets/principals.json"
 
 
 def test_kafka_image_matches_the_version_lintas_resolves():
     image = _compose()["services"]["kafka"]["image"]
     assert image == f"apache/kafka:{Settings.model_fields['kafka_version'].default}"
-
-
-def test_compose_names_the_topic_catalog():
-    listed = {t["name"]: t for t in _compose()["x-lintas-topics"]}
-    specs = catalog(sorted(PARTNERS), 3)
-    assert set(listed) == {s.name for s in specs}
-    for spec in specs:
-        assert listed[spec.name]["partitions"] == spec.partitions
-        assert listed[spec.name]["cleanup.policy"] == spec.cleanup_policy
-        if "retention.ms" in spec.configs:
-            assert listed[spec.name]["retention.ms"] == spec.configs["retention.ms"]
 
 
 def test_every_lintas_variable_in_compose_is_a_setting():
