@@ -7,37 +7,38 @@ Topics, settings, the CLI, the normalize agent and the ingest read the declarati
 
 from __future__ import annotations
 
-from lintas.connectors import (
-    anteraja,
-    idexpress,
-    jne,
-    jnt,
-    lion,
-    ninja,
-    pos,
-    sap,
-    sicepat,
-    standard,
-    tiki,
-)
+from importlib import import_module
+
 from lintas.connectors.partner import Partner
 from lintas.core.errors import ConfigurationError
 
-__all__ = ["PARTNERS", "Partner", "get_partner"]
+__all__ = ["PACKAGES", "PARTNERS", "Partner", "get_partner"]
 
-PARTNERS: dict[str, Partner] = {p.id: p for p in (
-    pos.PARTNER,
-    jne.PARTNER,
-    jnt.PARTNER,
-    sicepat.PARTNER,
-    anteraja.PARTNER,
-    lion.PARTNER,
-    tiki.PARTNER,
-    sap.PARTNER,
-    ninja.PARTNER,
-    idexpress.PARTNER,
-    standard.PARTNER,
-)}
+#: One line a partner: its folder under connectors/, whose ``__init__`` declares it.
+PACKAGES = (
+    "pos",
+    "jne",
+    "jnt",
+    "sicepat",
+    "anteraja",
+    "lion",
+    "tiki",
+    "sap",
+    "ninja",
+    "idexpress",
+    "standard",
+)
+
+
+def _declared(package: str) -> Partner:
+    partner = import_module(f"lintas.connectors.{package}").PARTNER
+    if not isinstance(partner, Partner) or partner.id != package:
+        raise ConfigurationError(f"connectors/{package}/__init__.py must declare "
+                                 f"PARTNER = Partner({package!r}, ...)")
+    return partner
+
+
+PARTNERS: dict[str, Partner] = {p.id: p for p in map(_declared, PACKAGES)}
 
 
 def get_partner(partner_id: str) -> Partner:
