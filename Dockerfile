@@ -7,6 +7,9 @@ COPY schemas ./schemas
 COPY connectors ./connectors
 COPY streams ./streams
 RUN pip install --no-cache-dir ".[postgres]"
+# Owned by nobody, so that the volumes docker-compose.yml mounts there start writable
+# (LINTAS_HOME, and the scrape token Prometheus, also nobody, reads).
+RUN mkdir -p /tmp/lintas /run/lintas && chown nobody /tmp/lintas /run/lintas
 USER nobody
 ENV LINTAS_HOME=/tmp/lintas
 ENTRYPOINT ["lintas"]

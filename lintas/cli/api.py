@@ -31,18 +31,23 @@ def api() -> None:
 @click.option("--database", "database_url", default=None,
               help="URL of the view (default: LINTAS_DATABASE_URL, else SQLite under LINTAS_HOME).")
 def serve(host: str, port: int, stale_days: float, database_url: str | None) -> None:
-    """Serve the API until stopped; its OpenAPI document is at /openapi.json."""
+    """Serve the API until stopped; its OpenAPI document is at /openapi.json. Every request
+    but /healthz needs a bearer token of scope view:read (`lintas tokens create`)."""
     import uvicorn
 
+    from lintas.core.tokens import TokenStore, token_store_path
     from lintas.streams.api import create_app
     from lintas.streams.view.store import open_store
 
-    url = database_url or get_settings().view_url
+    settings = get_settings()
+    url = database_url or settings.view_url
     store = open_store(url)
     try:
-        app = create_app(store, stale_days=stale_days)
+        app = create_app(store, tokens=TokenStore(token_store_path(settings.home)),
+                         stale_days=stale_days)
         console.print(f"lintas read API on http://{host}:{port} (OpenAPI at /openapi.json) "
-                      f"over {redact_url(url)}")
+                      f"over {redact_url(url)}; requests need a view:read token "
+                      f"(lintas tokens create --scope view:read)")
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         store.close()

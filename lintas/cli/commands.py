@@ -23,6 +23,7 @@ def register(cli: click.Group) -> None:
         partners,
         pipeline,
         sandbox,
+        tokens,
         topics,
         view,
     )
@@ -50,3 +51,4 @@ def register(cli: click.Group) -> None:
     cli.add_command(members.members)
     cli.add_command(members.subscribers)
     cli.add_command(access.access)
+    cli.add_command(tokens.tokens)

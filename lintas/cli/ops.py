@@ -30,10 +30,13 @@ def serve(host: str, port: int, interval: float, window: float, groups: tuple[st
     """Serve /metrics (Prometheus), the dashboard (/) and its JSON (/api/...) until stopped.
 
     Every --interval seconds a background thread reads consumer lag, topic offsets, dead
-    letters and partner freshness from Kafka; requests serve the latest reading."""
+    letters and partner freshness from Kafka; requests serve the latest reading. Metrics
+    and JSON need a bearer token of scope ops:read (`lintas tokens create`); the dashboard
+    takes it from its URL's fragment: http://HOST:PORT/#token=TOKEN."""
     import uvicorn
 
     from lintas.connectors.registry import PARTNERS
+    from lintas.core.tokens import TokenStore, token_store_path
     from lintas.kafka.principals import kafka_connection
     from lintas.streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
     from lintas.streams.ops.server import create_app
@@ -47,6 +50,9 @@ def serve(host: str, port: int, interval: float, window: float, groups: tuple[st
         window=window,
         interval=interval,
     )
-    app = create_app(OpsPoller(OpsCollector(config)))
-    console.print(f"lintas ops on http://{host}:{port} (metrics at /metrics)")
+    app = create_app(OpsPoller(OpsCollector(config)),
+                     tokens=TokenStore(token_store_path(settings.home)))
+    console.print(f"lintas ops on http://{host}:{port} (metrics at /metrics); metrics and "
+                  f"data need an ops:read token (lintas tokens create --scope ops:read), the "
+                  f"dashboard takes it as http://{host}:{port}/#token=<token>")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,7 +1,8 @@
 """The read-only HTTP API over the view: shipments, service points, coverage.
 
-``create_app(view)`` gives the Starlette app; ``lintas api serve`` runs it. The OpenAPI
-3.1 document is served at ``/openapi.json``; docs/read-api.md explains the semantics.
+``create_app(view, tokens=...)`` gives the Starlette app, open to bearers of a
+``view:read`` token; ``lintas api serve`` runs it. The OpenAPI 3.1 document is served at
+``/openapi.json``; docs/read-api.md explains the semantics.
 """
 
 from lintas.streams.api.app import create_app

@@ -1,4 +1,7 @@
-"""The read-only HTTP API over the view (Starlette): see docs/read-api.md."""
+"""The read-only HTTP API over the view (Starlette): see docs/read-api.md.
+
+Every route but ``/healthz`` needs a bearer token of scope ``view:read``
+(:mod:`lintas.streams.httpauth`)."""
 
 from __future__ import annotations
 
@@ -7,16 +10,19 @@ from datetime import datetime
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from lintas.core.tokens import TokenStore
 from lintas.streams.api import params
 from lintas.streams.api.encoding import ApiResponse
 from lintas.streams.api.errors import EXCEPTION_HANDLERS
 from lintas.streams.api.handlers import ApiConfig
 from lintas.streams.api.openapi import openapi_document
-from lintas.streams.api.routes import ENDPOINTS, Endpoint
+from lintas.streams.api.routes import ENDPOINTS, SCOPE, Endpoint
+from lintas.streams.httpauth import BearerAuth
 from lintas.streams.view.queries import DEFAULT_STALE_DAYS, ViewSource
 from lintas.streams.view.queries.shipments import check_stale_days
 
@@ -41,10 +47,12 @@ def _endpoint(endpoint: Endpoint) -> Callable[[Request], Response]:
 def create_app(
     view: ViewSource,
     *,
+    tokens: TokenStore,
     stale_days: float = DEFAULT_STALE_DAYS,
     clock: Callable[[], datetime] | None = None,
 ) -> Starlette:
-    """The API over ``view`` (a store or an engine, which the caller owns and closes).
+    """The API over ``view`` (a store or an engine, which the caller owns and closes),
+    open to bearers of a ``view:read`` token of ``tokens``.
 
     ``stale_days`` is the default of the stale anomaly when a request does not give it;
     ``clock`` (aware UTC datetimes) decides staleness, the real clock unless given.
@@ -52,7 +60,10 @@ def create_app(
     check_stale_days(stale_days)
     routes = [Route(e.path, _endpoint(e), methods=["GET"], name=e.operation_id)
               for e in ENDPOINTS]
-    app = Starlette(routes=routes, exception_handlers=dict(EXCEPTION_HANDLERS))
+    guard = Middleware(BearerAuth, tokens=tokens, scope=SCOPE,
+                       open_paths=[e.path for e in ENDPOINTS if e.public])
+    app = Starlette(routes=routes, exception_handlers=dict(EXCEPTION_HANDLERS),
+                    middleware=[guard])
     config = ApiConfig(view, stale_days) if clock is None else ApiConfig(view, stale_days, clock)
     app.state.config = config
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from lintas.streams.api.routes import ENDPOINTS, Endpoint
+from lintas.streams.api.routes import ENDPOINTS, SCOPE, Endpoint
 from lintas.streams.api.schemas import component_schemas
 
 __all__ = ["API_VERSION", "openapi_document"]
@@ -13,6 +13,8 @@ __all__ = ["API_VERSION", "openapi_document"]
 API_VERSION = "1.0.0"
 
 _REASONS = {400: "A parameter is malformed or out of range; parameter names it.",
+            401: "No bearer token, or one that is not valid or was revoked.",
+            403: f"The bearer token's scope is not {SCOPE}.",
             404: "Nothing matches.",
             409: "The name or number is ambiguous; candidates lists what it could mean.",
             503: "The view database cannot be read."}
@@ -22,9 +24,13 @@ Read-only access to lintas's shared view of parcels and service points across In
 postal and courier network: shipments reconciled from every partner's events, service
 points unified across partners' outlet networks, and coverage per regency or city.
 
+Every request but /healthz needs a bearer token of scope view:read
+(Authorization: Bearer <token>), from `lintas tokens create --scope view:read`.
+
 Datetimes are ISO 8601 in UTC. Listings are paged with limit and an opaque cursor.
 Every error answers {"error": "<why>"}.
 """
+_SECURITY_SCHEME = "bearer"
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -35,7 +41,7 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     ok = ({"$ref": f"#/components/schemas/{endpoint.response}"} if endpoint.response
           else {"type": "object"})
     responses = {"200": _json(ok, endpoint.summary)}
-    for status in endpoint.errors:
+    for status in endpoint.errors if endpoint.public else (401, 403, *endpoint.errors):
         schema = ({"$ref": "#/components/schemas/Health"} if endpoint.response == "Health"
                   else {"$ref": "#/components/schemas/Error"})
         responses[str(status)] = _json(schema, _REASONS[status])
@@ -46,6 +52,8 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         "tags": [endpoint.tag],
         "responses": responses,
     }
+    if endpoint.public:
+        operation["security"] = []
     if endpoint.parameters:
         operation["parameters"] = [
             {"name": p.name, "in": p.location, "required": p.required,
@@ -69,5 +77,11 @@ def openapi_document() -> dict[str, Any]:
         },
         "tags": [{"name": name} for name in dict.fromkeys(e.tag for e in ENDPOINTS)],
         "paths": {e.path: {"get": _operation(e)} for e in ENDPOINTS},
-        "components": {"schemas": component_schemas()},
+        "security": [{_SECURITY_SCHEME: []}],
+        "components": {
+            "schemas": component_schemas(),
+            "securitySchemes": {_SECURITY_SCHEME: {
+                "type": "http", "scheme": "bearer",
+                "description": f"A lintas token of scope {SCOPE}."}},
+        },
     }

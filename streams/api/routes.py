@@ -12,7 +12,10 @@ from starlette.requests import Request
 from lintas.streams.api import handlers
 from lintas.streams.view.queries import DEFAULT_LIMIT, DEFAULT_STALE_DAYS, MAX_LIMIT, MAX_RADIUS_M
 
-__all__ = ["ENDPOINTS", "Endpoint", "Parameter"]
+__all__ = ["ENDPOINTS", "SCOPE", "Endpoint", "Parameter"]
+
+#: The token scope every endpoint but the public ones needs.
+SCOPE = "view:read"
 
 Handler = Callable[[Request, handlers.ApiConfig], Any]
 
@@ -41,6 +44,8 @@ class Endpoint:
     response: str
     errors: tuple[int, ...]
     parameters: tuple[Parameter, ...] = ()
+    #: open without a token (it must then say nothing a stranger may not know)
+    public: bool = False
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> Parameter:
@@ -106,8 +111,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "/healthz", "getHealth", "Whether the view can be read",
-        "200 when the view's tables can be read, 503 when not.",
-        "operations", handlers.get_health, "Health", (503,),
+        "200 when the view's tables can be read, 503 when not. Needs no token.",
+        "operations", handlers.get_health, "Health", (503,), public=True,
     ),
     Endpoint(
         "/openapi.json", "getOpenApi", "This document", "The OpenAPI 3.1 document of this API.",

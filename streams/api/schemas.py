@@ -201,8 +201,7 @@ def component_schemas() -> dict[str, Schema]:
         **_shipment_schemas(),
         **_point_schemas(),
         **_coverage_schemas(),
-        "Health": _obj({"status": {"type": "string", "enum": ["ok", "unavailable"]},
-                        "database": STRING, "error": STRING}, optional=("error",)),
+        "Health": _obj({"status": {"type": "string", "enum": ["ok", "unavailable"]}}),
         "Error": _obj({
             "error": {"type": "string", "description": "what went wrong, for people"},
             "parameter": {"type": "string", "description": "the parameter to fix (400)"},

@@ -10,6 +10,12 @@ Routes (``lintas ops serve``, 127.0.0.1:9308 by default):
 ``/healthz``   200 when the latest collection succeeded, else 503
 ============== ==============================================================
 
+``/metrics`` and ``/api/...`` need a bearer token of scope ``ops:read``
+(:mod:`lintas.streams.httpauth`); ``/healthz`` says only ``{"status": ...}`` and is open,
+and so are the dashboard's page and static files, which hold no data: the page takes its
+token from the URL's fragment (``/#token=...``, which a browser never sends), keeps it in
+the tab's session storage and sends it as a header with every request for data.
+
 Collections run in a background thread (:class:`lintas.streams.ops.collector.OpsPoller`); every
 request serves the latest one, so a scrape never waits for the broker.
 """
@@ -24,16 +30,24 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from lintas.core.errors import ConfigurationError
+from lintas.core.tokens import TokenStore
+from lintas.streams.httpauth import BearerAuth
 from lintas.streams.ops.collector import OpsPoller
 from lintas.streams.ops.exposition import render_metrics
 
-__all__ = ["STATIC_DIR", "BackgroundServer", "create_app"]
+__all__ = ["OPEN_PATHS", "SCOPE", "STATIC_DIR", "BackgroundServer", "create_app"]
+
+#: The token scope of everything but the open paths.
+SCOPE = "ops:read"
+#: What anyone may fetch: the health answer, the dashboard's page and its static files.
+OPEN_PATHS = ("/healthz", "/", "/static/*")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -41,9 +55,10 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 _METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def create_app(poller: OpsPoller, *, run_poller: bool = True) -> Starlette:
-    """The ops server's app around ``poller``; the app starts and stops the poller with
-    itself unless ``run_poller`` is false (the caller drives it)."""
+def create_app(poller: OpsPoller, *, tokens: TokenStore, run_poller: bool = True) -> Starlette:
+    """The ops server's app around ``poller``, its data open to bearers of an ``ops:read``
+    token of ``tokens``; the app starts and stops the poller with itself unless
+    ``run_poller`` is false (the caller drives it)."""
     index = STATIC_DIR / "index.html"
     if not index.is_file():
         raise ConfigurationError(
@@ -71,8 +86,9 @@ def create_app(poller: OpsPoller, *, run_poller: bool = True) -> Starlette:
         return JSONResponse(poller.series.to_dict())
 
     async def healthz(request: Request) -> Response:
-        status = poller.status
-        return JSONResponse(status.to_dict(), status_code=200 if status.last_ok else 503)
+        if poller.status.last_ok:
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "unavailable"}, status_code=503)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -93,6 +109,7 @@ def create_app(poller: OpsPoller, *, run_poller: bool = True) -> Starlette:
             Route("/healthz", healthz),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
+        middleware=[Middleware(BearerAuth, tokens=tokens, scope=SCOPE, open_paths=OPEN_PATHS)],
         lifespan=lifespan,
     )
 

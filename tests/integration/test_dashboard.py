@@ -1,8 +1,10 @@
 """The ops dashboard in headless Chromium against a running ops server and a real broker.
 
 A private group lags by known amounts and a dead letter carries a partner name of this
-test only; the page must show exactly those figures (the lag cells equal what the lag
-collector computes), draw its charts, and is kept as ``test-artifacts/dashboard.png``.
+test only; the page, opened with an ops:read token in its URL's fragment, must show exactly
+those figures (the lag cells equal what the lag collector computes), draw its charts, and is
+kept as ``test-artifacts/dashboard.png``. The token leaves the address bar at once; without
+one, or with one of another scope, the page says so and shows nothing.
 
 Chromium and its driver are Debian's ``chromium`` and ``chromium-driver``; selenium drives
 them. Without them the test is skipped on a developer's machine and fails in CI.
@@ -28,6 +30,7 @@ from lintas.connectors.registry import PARTNERS
 from lintas.connectors.runtime.producer import RawProducer, raw_record
 from lintas.connectors.sandboxes import free_port
 from lintas.core.deadletters import Failure, headers_for
+from lintas.core.tokens import TokenStore
 from lintas.core.topics import DLQ, catalog, raw_topic
 from lintas.kafka.admin import admin_client, ensure_topics
 from lintas.kafka.connection import KafkaConnection
@@ -124,7 +127,7 @@ def lagging(kafka: KafkaConnection) -> Iterator[tuple[str, str, str]]:
 
 
 def test_dashboard_renders_live_figures(browser: Any, lagging: tuple[str, str, str],
-                                        kafka: KafkaConnection) -> None:
+                                        kafka: KafkaConnection, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -135,9 +138,13 @@ def test_dashboard_renders_live_figures(browser: Any, lagging: tuple[str, str, s
         computed = {p.partition: p.lag for p in collector.collect([group]).groups[0].partitions}
     assert computed == {p: PRODUCED[p] - CONSUMED[p] for p in PRODUCED}
 
-    with BackgroundServer(create_app(OpsPoller(OpsCollector(config))), port=free_port()) as s:
-        browser.get(s.url + "/")
+    tokens = TokenStore(tmp_path / "tokens.json")
+    _, token = tokens.create("ops:read", "dashboard test")
+    app = create_app(OpsPoller(OpsCollector(config)), tokens=tokens)
+    with BackgroundServer(app, port=free_port()) as s:
+        browser.get(f"{s.url}/#token={token}")
         wait = WebDriverWait(browser, 120, poll_frequency=0.5)
+        assert token not in browser.current_url
 
         def text(selector: str) -> str | None:
             found = browser.find_elements(By.CSS_SELECTOR, selector)
@@ -178,3 +185,24 @@ def test_dashboard_renders_live_figures(browser: Any, lagging: tuple[str, str, s
         shot = ARTIFACTS / "dashboard.png"
         assert browser.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
+
+        _without_a_valid_token(browser, wait, s.url, tokens)
+
+
+def _without_a_valid_token(browser: Any, wait: Any, url: str, tokens: TokenStore) -> None:
+    """A fresh tab without a token asks for one; one of another scope is refused."""
+    from selenium.webdriver.common.by import By
+
+    def auth() -> str | None:
+        value = browser.find_element(By.TAG_NAME, "body").get_attribute("data-auth")
+        return str(value) if value else None
+
+    browser.execute_script("window.sessionStorage.clear()")
+    browser.get(f"{url}/")
+    wait.until(lambda _: auth() == "missing")
+    assert "#token=" in browser.find_element(By.ID, "status").text
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "false"
+    _, viewer = tokens.create("view:read")
+    browser.get(f"{url}/#token={viewer}")
+    wait.until(lambda _: auth() == "refused")
+    assert "403" in browser.find_element(By.ID, "status").text

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import httpx
 import pytest
@@ -27,6 +28,7 @@ from lintas.connectors.registry import PARTNERS, get_partner
 from lintas.connectors.runtime.producer import RawProducer, raw_record
 from lintas.connectors.sandboxes import free_port
 from lintas.core.deadletters import Failure, headers_for
+from lintas.core.tokens import TokenStore
 from lintas.core.topics import DLQ, NETWORK_NODES, SHIPMENT_EVENTS, catalog, raw_topic
 from lintas.kafka.admin import admin_client, ensure_topics
 from lintas.kafka.connection import KafkaConnection
@@ -47,8 +49,9 @@ EVENT_AGE = 120.0  # seconds: occurred_at of the Pos event this test sends
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
-def scrape(url: str) -> Samples:
-    answer = httpx.get(f"{url}/metrics", timeout=10)
+def scrape(url: str, token: str | None = None) -> Samples:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    answer = httpx.get(f"{url}/metrics", headers=headers, timeout=10)
     answer.raise_for_status()
     return {
         (s.name, tuple(sorted(s.labels.items()))): s.value
@@ -164,8 +167,17 @@ def ops_stage(kafka: KafkaConnection) -> Iterator[Stage]:
         admin.close()
 
 
+@dataclass
+class Served:
+    """The running ops server, its token store and an ops:read token of it."""
+
+    url: str
+    tokens: TokenStore
+    token: str
+
+
 @pytest.fixture
-def ops_server(kafka: KafkaConnection, ops_stage: Stage) -> Iterator[str]:
+def ops_server(kafka: KafkaConnection, ops_stage: Stage, tmp_path: Path) -> Iterator[Served]:
     config = OpsConfig(
         kafka=kafka,
         partners=tuple(sorted(PARTNERS)),
@@ -174,18 +186,22 @@ def ops_server(kafka: KafkaConnection, ops_stage: Stage) -> Iterator[str]:
         window=60.0,
         interval=1.0,
     )
-    with BackgroundServer(create_app(OpsPoller(OpsCollector(config))), port=free_port()) as s:
-        yield s.url
+    tokens = TokenStore(tmp_path / "tokens.json")
+    _, token = tokens.create("ops:read", "prometheus")
+    app = create_app(OpsPoller(OpsCollector(config)), tokens=tokens)
+    with BackgroundServer(app, port=free_port()) as s:
+        yield Served(s.url, tokens, token)
 
 
 def test_metrics_endpoint_exports_lag_dead_letters_freshness_and_agents(
-    ops_server: str, ops_stage: Stage, kafka: KafkaConnection
+    ops_server: Served, ops_stage: Stage, kafka: KafkaConnection
 ) -> None:
     stage = ops_stage
+    url, token = ops_server.url, ops_server.token
     letters = {"partner": stage.partner, "stage": "ops-test", "reason": "OpsTestError"}
 
     def ready() -> Samples | None:
-        found = scrape(ops_server)
+        found = scrape(url, token)
         wanted = (
             sample(found, "lintas_dead_letters_total", **letters),
             sample(found, "lintas_partner_newest_event_age_seconds", partner="pos"),
@@ -218,11 +234,11 @@ def test_metrics_endpoint_exports_lag_dead_letters_freshness_and_agents(
     # Dead letters by partner, stage and reason: exact, and read on incrementally.
     assert sample(found, "lintas_dead_letters_total", **letters) == 1
     send_dead_letter(kafka, stage.partner)
-    wait_for(lambda: sample(scrape(ops_server), "lintas_dead_letters_total", **letters) == 2,
+    wait_for(lambda: sample(scrape(url, token), "lintas_dead_letters_total", **letters) == 2,
              timeout=60, what="the second dead letter to be counted")
 
     # Freshness: the raw record and the event this test sent.
-    found = scrape(ops_server)
+    found = scrape(url, token)
     assert sample(found, "lintas_partner_last_record_age_seconds", partner="pos") < 60
     event_age = sample(found, "lintas_partner_newest_event_age_seconds", partner="pos")
     assert event_age is not None and event_age <= EVENT_AGE + 60
@@ -240,10 +256,29 @@ def test_metrics_endpoint_exports_lag_dead_letters_freshness_and_agents(
     assert sample(found, "lintas_ops_tail_backlog_records", topic=DLQ) == 0
 
     # The dashboard's JSON tells the same lag.
-    body = httpx.get(f"{ops_server}/api/snapshot", timeout=10).json()
+    body = httpx.get(f"{url}/api/snapshot", headers={"Authorization": f"Bearer {token}"},
+                     timeout=10).json()
     group = body["snapshot"]["lag"]["groups"][stage.group]
     assert group["lag"] == sum(PRODUCED.values()) - sum(CONSUMED.values())
-    assert httpx.get(f"{ops_server}/healthz", timeout=10).status_code == 200
+    health = httpx.get(f"{url}/healthz", timeout=10)
+    assert health.status_code == 200 and health.json() == {"status": "ok"}
+
+
+def test_a_scrape_needs_an_ops_read_token(ops_server: Served) -> None:
+    url, tokens = ops_server.url, ops_server.tokens
+    for path in ("/metrics", "/api/snapshot", "/api/series"):
+        refused = httpx.get(f"{url}{path}", timeout=10)
+        assert refused.status_code == 401 and refused.json()["error"]
+        assert refused.headers["www-authenticate"].startswith("Bearer")
+    _, viewer = tokens.create("view:read")
+    wrong = httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {viewer}"}, timeout=10)
+    assert wrong.status_code == 403
+    entry, revoked = tokens.create("ops:read")
+    tokens.revoke(entry.id)
+    gone = httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {revoked}"}, timeout=10)
+    assert gone.status_code == 401 and "revoked" in gone.json()["error"]
+    assert httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {ops_server.token}"},
+                     timeout=10).status_code == 200
 
 
 def test_sink_metrics_count_records_and_time_commits(kafka: KafkaConnection, tmp_path) -> None:

@@ -62,6 +62,34 @@ def test_prometheus_scrapes_the_ops_server_and_the_sink():
     assert jobs["lintas-sink"]["static_configs"][0]["targets"] == ["sink:9309"]
 
 
+def test_prometheus_scrapes_the_ops_server_with_a_token_compose_issues():
+    config = yaml.safe_load((OPS / "prometheus" / "prometheus.yml").read_text())
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    authorization = jobs["lintas-ops"]["authorization"]
+    assert authorization["type"] == "Bearer"
+    token_file = Path(authorization["credentials_file"])
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    issuer = services["ops-token"]["command"]
+    assert issuer[:4] == ["tokens", "create", "--scope", "ops:read"]
+    assert issuer[issuer.index("--output") + 1] == str(token_file)
+
+    def mount(service: str, target: Path) -> str:
+        """The volume ``service`` mounts at ``target``."""
+        found = [v.split(":") for v in services[service]["volumes"]]
+        return next(source for source, at, *_ in found if Path(at) == target)
+
+    shared = mount("ops-token", token_file.parent)
+    assert mount("prometheus", token_file.parent) == shared and shared in compose["volumes"]
+    home = Path(re.search(r"^ENV LINTAS_HOME=(\S+)$", (ROOT / "Dockerfile").read_text(),
+                          re.MULTILINE).group(1))
+    assert mount("ops", home) == mount("ops-token", home) == "lintas-home"
+    for service in ("ops", "prometheus"):
+        assert services[service]["depends_on"]["ops-token"]["condition"] == \
+            "service_completed_successfully"
+
+
 def test_alert_rules_parse_and_query_exported_metrics():
     rules = yaml.safe_load((OPS / "prometheus" / "alerts.yml").read_text())
     exported = exported_names()

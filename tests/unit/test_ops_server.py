@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from lintas.core.errors import BrokerError
+from lintas.core.tokens import TokenStore
 from lintas.kafka.connection import KafkaConnection
 from lintas.streams.ops.collector import OpsConfig, OpsPoller
 from lintas.streams.ops.flows import AgentRecords
@@ -18,6 +20,17 @@ from lintas.streams.ops.tails import DeadLetterKey
 from tests.unit.test_ops_metrics import READ_AT, synthetic_snapshot
 
 LETTER = DeadLetterKey("pos", "normalize", "InvalidEvent")
+
+
+@pytest.fixture
+def tokens(tmp_path: Path) -> TokenStore:
+    return TokenStore(tmp_path / "tokens.json")
+
+
+def authorized(app, tokens: TokenStore) -> TestClient:
+    """A client of ``app`` sending a fresh ops:read token."""
+    _, token = tokens.create("ops:read", "test")
+    return TestClient(app, headers={"Authorization": f"Bearer {token}"})
 
 
 class ScriptedCollector:
@@ -69,11 +82,11 @@ def test_series_give_lag_throughput_dlq_per_minute_and_freshness():
     assert series["record_age"] == {"pos": [26.0, 36.0, 46.0]}
 
 
-def test_routes_serve_the_latest_collection():
+def test_routes_serve_the_latest_collection(tokens):
     snapshot = synthetic_snapshot()
     poller = OpsPoller(ScriptedCollector(snapshot, later(snapshot, 5, normalized=230, letters=9)))
-    app = create_app(poller, run_poller=False)
-    with TestClient(app) as client:
+    app = create_app(poller, tokens=tokens, run_poller=False)
+    with authorized(app, tokens) as client:
         body = client.get("/api/snapshot").json()
         assert body["snapshot"] is None and body["status"]["attempts"] == 0
         assert client.get("/healthz").status_code == 503
@@ -108,10 +121,11 @@ def test_routes_serve_the_latest_collection():
 
         series = client.get("/api/series").json()
         assert series["throughput"]["normalize_records"] == [None, 10.0]
-        assert client.get("/healthz").status_code == 200
+        health = client.get("/healthz")
+        assert health.status_code == 200 and health.json() == {"status": "ok"}
 
 
-def test_a_failed_collection_keeps_the_last_snapshot_and_says_so():
+def test_a_failed_collection_keeps_the_last_snapshot_and_says_so(tokens):
     snapshot = synthetic_snapshot()
     poller = OpsPoller(ScriptedCollector(snapshot, BrokerError("cannot reach Kafka")))
     assert poller.collect_once() is snapshot
@@ -120,8 +134,9 @@ def test_a_failed_collection_keeps_the_last_snapshot_and_says_so():
     assert poller.status.failures == 1 and not poller.status.last_ok
     assert poller.status.last_error == "BrokerError: cannot reach Kafka"
     assert poller.status.last_success == snapshot.time
-    with TestClient(create_app(poller, run_poller=False)) as client:
-        assert client.get("/healthz").status_code == 503
+    with authorized(create_app(poller, tokens=tokens, run_poller=False), tokens) as client:
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json() == {"status": "unavailable"}
         assert "lintas_ops_last_collection_success 0.0" in client.get("/metrics").text
 
 
@@ -145,7 +160,7 @@ def test_agent_records_json():
                                                    "records_out": None}
 
 
-def test_ops_serve_binds_localhost_on_9308_by_default(monkeypatch):
+def test_ops_serve_binds_localhost_on_9308_by_default(monkeypatch, tmp_path):
     import uvicorn
     from click.testing import CliRunner
 
@@ -155,6 +170,7 @@ def test_ops_serve_binds_localhost_on_9308_by_default(monkeypatch):
     monkeypatch.setattr(uvicorn, "run",
                         lambda app, host, port, **_: served.update(app=app, host=host, port=port))
     monkeypatch.setenv("LINTAS_KAFKA_BOOTSTRAP", "127.0.0.1:1")
+    monkeypatch.setenv("LINTAS_HOME", str(tmp_path))
     result = CliRunner().invoke(ops, ["serve", "--group", "lintas", "--interval", "2"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output

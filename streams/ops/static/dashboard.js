@@ -1,8 +1,46 @@
 // The lintas ops dashboard: polls /api/snapshot and /api/series and draws them.
 // Every value reaches the page through textContent, never as HTML.
+//
+// The data needs a bearer token of scope ops:read. The page is opened as /#token=<token>:
+// a URL's fragment never reaches a server (nor its logs), and the page moves the token to
+// this tab's session storage and takes it out of the address bar and the history.
 "use strict";
 
 const REFRESH_MS = 3000;
+const TOKEN_KEY = "lintas.ops.token";
+
+function readToken() {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const given = fragment.get("token");
+  if (given) {
+    window.sessionStorage.setItem(TOKEN_KEY, given.trim());
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  return window.sessionStorage.getItem(TOKEN_KEY);
+}
+
+let token = readToken();
+
+function showFailure(text, auth) {
+  const status = document.getElementById("status");
+  status.classList.add("failing");
+  status.textContent = text;
+  document.body.dataset.auth = auth;
+}
+
+// GET one JSON route with the token; an error naming why when the server refuses it.
+async function getJson(path) {
+  const answer = await fetch(path, {
+    cache: "no-store", headers: { Authorization: `Bearer ${token}` },
+  });
+  if (answer.status === 401 || answer.status === 403) {
+    const body = await answer.json().catch(() => ({}));
+    const error = new Error(`the token was refused (HTTP ${answer.status}): ${body.error || ""}`);
+    error.auth = "refused";
+    throw error;
+  }
+  return answer.json();
+}
 const TREND_ARROWS = { growing: "↑", shrinking: "↓", steady: "→" };
 
 function formatSeconds(seconds) {
@@ -156,13 +194,14 @@ function renderCharts(series) {
 }
 
 async function refresh() {
+  if (!token) {
+    showFailure("open this page as /#token=<token>, with a token of scope ops:read "
+                + "(lintas tokens create --scope ops:read)", "missing");
+    return;
+  }
   try {
-    const [snapshotAnswer, seriesAnswer] = await Promise.all([
-      fetch("/api/snapshot", { cache: "no-store" }),
-      fetch("/api/series", { cache: "no-store" }),
-    ]);
-    const body = await snapshotAnswer.json();
-    const series = await seriesAnswer.json();
+    const [body, series] = await Promise.all([getJson("/api/snapshot"), getJson("/api/series")]);
+    document.body.dataset.auth = "ok";
     renderStatus(body);
     renderCharts(series);
     if (body.snapshot) {
@@ -174,11 +213,14 @@ async function refresh() {
       document.body.dataset.snapshotTime = String(body.snapshot.time);
     }
   } catch (error) {
-    const status = document.getElementById("status");
-    status.classList.add("failing");
-    status.textContent = `the ops server does not answer: ${error}`;
+    if (error.auth) showFailure(error.message, error.auth);
+    else showFailure(`the ops server does not answer: ${error}`, document.body.dataset.auth);
   }
 }
 
+window.addEventListener("hashchange", () => {
+  token = readToken();
+  refresh();
+});
 refresh();
 setInterval(refresh, REFRESH_MS);
