@@ -46,7 +46,7 @@ def token_store_path(home: Path) -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat()
 
 
 def _digest(token: str) -> str:
