@@ -1,10 +1,11 @@
 """``lintas replay``: rebuild the view from the raw topics alone.
 
 Every record of every ``lintas.raw.<partner>`` topic is read from the beginning and run
-through the same pure steps the agents run — normalize, per-leg event sets, the linker,
-the assembler — in one process, and the result is written to a view database. Because
-each step is a function of its input set, the rebuilt view equals the one the pipeline
-keeps (``updated_at`` aside); a mapping fix becomes a new view by replaying.
+through the same pure steps the agents run — normalize, then the :class:`Chain` of per-leg
+event sets, the linker and the assembler — in one process, and the result is written to a
+view database. Because each step is a function of its input set, the rebuilt view equals
+the one the pipeline keeps (``updated_at`` aside); a mapping fix becomes a new view by
+replaying.
 
 The whole history is held in memory while replaying; for very large histories run it per
 partner (``--partner``).
@@ -20,13 +21,11 @@ from lintas.core import deadletters
 from lintas.core.topics import raw_topic
 from lintas.kafka.admin import read_all
 from lintas.kafka.connection import KafkaConnection
-from lintas.streams.assembler import Assembler
-from lintas.streams.eventset import EventSet
-from lintas.streams.linker import Linker
-from lintas.streams.messages import LegUpdate
-from lintas.streams.normalize import event_key, normalize_record
+from lintas.streams.chain import Chain
+from lintas.streams.linking import Agreements
+from lintas.streams.members import member_topics
+from lintas.streams.normalize import normalize_record
 from lintas.streams.outlets import OutletMatcher
-from lintas.streams.reconcile import preferred
 from lintas.streams.view.store import ViewStore
 
 __all__ = ["ReplayResult", "replay"]
@@ -49,19 +48,15 @@ def replay(
     partners: Iterable[str],
     *,
     progress: Callable[[str], None] = lambda _: None,
+    agreements: Agreements = frozenset(),
 ) -> ReplayResult:
-    """Rebuild the view of ``partners`` into ``store``; see the module doc."""
-    legs: dict[str, EventSet] = {}
-    leg_states: dict[str, bytes] = {}
-    shipment_states: dict[str, bytes] = {}
-    linker, assembler = Linker(leg_states), Assembler(shipment_states)
-    views: dict[str, dict[str, Any] | None] = {}
+    """Rebuild the view of ``partners`` (and of every member's topic) into ``store``; see
+    the module doc."""
+    chain = Chain(agreements)
     letters: list[dict[str, Any]] = []
     nodes: dict[str, dict[str, Any]] = {}
     raw_count = events = 0
-    sequence = 0
-    for partner in sorted(partners):
-        topic = raw_topic(partner)
+    for topic in [raw_topic(p) for p in sorted(partners)] + sorted(member_topics(kafka)):
         records = sorted(read_all(kafka, topic), key=lambda m: (m.partition, m.offset))
         progress(f"{topic}: {len(records)} raw records")
         for message in records:
@@ -74,26 +69,15 @@ def replay(
                 letters.append(deadletters.decode(headers, message.key, message.value))
             for node in outcome.nodes:
                 nodes[node["node_id"]] = node
-            for record in outcome.events:
-                events += 1
-                leg = event_key(record)
-                state = legs.setdefault(leg, EventSet())
-                seen = state.events.get(record["event_id"])
-                if seen is not None and preferred(seen, record) is seen:
-                    continue
-                state.events[record["event_id"]] = record
-                sequence += 1
-                update = LegUpdate(leg, [record], sequence)
-                for assignment in linker.apply(update):
-                    views[assignment.shipment_id] = assembler.apply(assignment)
+            events += len(outcome.events)
+            chain.add_all(outcome.events)
     region_outlets: dict[str, bytes] = {}
     matcher = OutletMatcher(region_outlets)
     points: dict[str, dict[str, Any] | None] = {}
     for offset, node in enumerate(nodes.values()):
         for spid, point in matcher.apply(node, offset):
             points[spid] = point
-    live = [v for v in views.values() if v is not None]
-    gone = [sid for sid, v in views.items() if v is None]
+    live, gone = chain.shipments, chain.merged
     store.apply(REPLAY_CONSUMER, views=live, deleted=gone, dead_letters=letters,
                 nodes=nodes.values(), points=[p for p in points.values() if p],
                 deleted_points=[k for k, p in points.items() if p is None], offsets={})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
@@ -79,18 +78,15 @@ def _read_events(stream: TextIO, name: str) -> list[dict[str, Any]]:
 @click.argument("files", nargs=-1, required=True, type=click.File("r"))
 def reconcile(files: tuple[TextIO, ...]) -> None:
     """Reconcile canonical events (JSON lines, as `lintas normalize` prints them) into
-    shipments, printed as JSON lines. Runs the same pure reconciliation as the agents,
-    with no broker."""
-    from lintas.streams.normalize import event_key
-    from lintas.streams.reconcile import reconcile as reconcile_events
+    shipments, printed as JSON lines. Runs the steps the agents run — each leg's distinct
+    events, hand-over linking, the reconciled view — with no broker."""
+    from lintas.streams.app import agreements
+    from lintas.streams.chain import Chain
 
-    by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    chain = Chain(agreements(get_settings()))
     for stream in files:
-        for record in _read_events(stream, stream.name):
-            by_shipment[event_key(record)].append(record)
-    print_json(
-        [reconcile_events(sid, events) for sid, events in sorted(by_shipment.items())], lines=True
-    )
+        chain.add_all(_read_events(stream, stream.name))
+    print_json(chain.shipments, lines=True)
 
 
 def _stop_on_signals() -> threading.Event:

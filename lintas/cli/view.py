@@ -63,6 +63,7 @@ def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -
 
     from lintas.connectors.registry import PARTNERS, get_partner
     from lintas.kafka.principals import kafka_connection
+    from lintas.streams.app import agreements
     from lintas.streams.replay import replay as run_replay
     from lintas.streams.view.store import open_store
 
@@ -75,7 +76,8 @@ def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -
     try:
         with console.status("replaying…") as status:
             result = run_replay(kafka_connection(settings, "ops"), store,
-                                partners or sorted(PARTNERS), progress=status.update)
+                                partners or sorted(PARTNERS), progress=status.update,
+                                agreements=agreements(settings))
     finally:
         store.close()
     summary = {**result.__dict__, "database_url": redact_url(url)}
