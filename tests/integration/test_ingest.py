@@ -58,8 +58,9 @@ def test_signed_webhook_is_accepted_after_the_broker_acknowledged(ingest, kafka)
     )
     assert response.status_code == 202, response.text
     answer = response.json()
-    on_topic = [m for m in read_all(kafka, raw_topic("ninja"))
-                if codec("RawRecord").decode(m.value)["record_id"] == answer["record_id"]]
+    key = f"ninja:{answer['tracking_numbers'][0]}".encode()
+    on_topic = [m for m in read_all(kafka, raw_topic("ninja")) if m.key == key
+                and codec("RawRecord").decode(m.value)["record_id"] == answer["record_id"]]
     assert on_topic, "202 was answered before the record reached the topic"
     record = codec("RawRecord").decode(on_topic[0].value)
     assert record["payload"] == body and record["kind"] == "webhook"
