@@ -1,8 +1,10 @@
 """The agents: thin loops that decode, call a pure function or state machine, and send.
 
 ``normalize_records``   raw payloads -> canonical events (or network nodes); failures -> DLQ
-``collect_legs``        events -> each leg's distinct events (table, keyed by leg)
-``link_legs``           leg updates -> which shipment each leg belongs to (one partition)
+``collect_legs``        events and messages between legs -> each leg's state (table, keyed
+                        by leg): its events, the leg it came from, its shipment
+``match_handovers``     legs with unnamed hand-overs and their candidates -> matches, one
+                        region at a time (table, keyed by region)
 ``assemble_shipments``  leg assignments -> each shipment's legs (table, keyed by shipment
                         id: the repartition) -> its reconciled view on lintas.shipments.v1
 ``place_outlets``       network nodes -> repartitioned by regency
@@ -13,8 +15,9 @@ Each agent is a module-level coroutine taking the :class:`Pipeline` and its stre
 (more can commit past an unprocessed message); scale by partitions.
 
 An agent never dies on data: whatever one record makes a step raise (decoding, a state
-machine, encoding, a send the broker refuses for that record) sends the record to the DLQ
-with the agent's name as its stage and the reason, and the agent goes on. Only errors
+machine, encoding, state grown past :data:`STATE_LIMIT`, a send the broker refuses for that
+record) sends the record to the DLQ with the agent's name as its stage and the reason, and
+the agent goes on. The state is written only after the step succeeded. Only errors
 that say to retry (the broker unreachable) stop it.
 """
 
@@ -30,15 +33,19 @@ from faust.types import EventT, StreamT, TopicT
 from lintas.core.deadletters import Failure, headers_for
 from lintas.schemas.codec import codec
 from lintas.streams.assembler import Assembler
-from lintas.streams.eventset import EventSet, decode_event_set, encode_event_set
-from lintas.streams.linker import Linker
-from lintas.streams.messages import (
-    LegUpdate,
-    decode_assignment,
-    decode_update,
-    encode_assignment,
-    encode_update,
+from lintas.streams.handovers import RegionStep
+from lintas.streams.legcodec import (
+    decode_leg,
+    decode_message,
+    decode_region,
+    decode_summary,
+    encode_leg,
+    encode_message,
+    encode_region,
+    encode_summary,
 )
+from lintas.streams.legs import LegStep, Output
+from lintas.streams.messages import decode_assignment, encode_assignment
 from lintas.streams.normalize import event_key, normalize_record
 from lintas.streams.ops.metrics import POISON_RECORDS, UNMAPPED_STATUSES
 from lintas.streams.outlets import OutletMatcher, region_key
@@ -47,6 +54,24 @@ from lintas.streams.pipeline import AGENT_NAMES, Pipeline
 __all__ = ["register_agents"]
 
 log = logging.getLogger(__name__)
+
+#: The most one key's state may take once encoded: its changelog record, and the messages
+#: sent with what it holds, must stay under the broker's 1 MiB record limit. A step that
+#: would keep more is refused (:class:`StateTooLarge`) and its record dead-lettered.
+STATE_LIMIT = 512 * 1024
+
+
+class StateTooLarge(ValueError):
+    """A record would make one key's state larger than :data:`STATE_LIMIT`."""
+
+
+def _bounded(key: bytes | str, value: bytes) -> bytes:
+    if len(value) > STATE_LIMIT:
+        name = key.decode(errors="replace") if isinstance(key, bytes) else key
+        raise StateTooLarge(f"{name}: its state would take {len(value):,} bytes, more than "
+                            f"the {STATE_LIMIT:,} one key may keep")
+    return value
+
 
 _EVENT = codec("ShipmentEvent")
 _NODE = codec("NetworkNode")
@@ -116,42 +141,49 @@ async def normalize_records(p: Pipeline, stream: StreamT) -> None:
 
 
 async def collect_legs(p: Pipeline, stream: StreamT) -> None:
-    """Add each event to its leg's set; when the set changed, pass the leg on.
-
-    A duplicate event changes nothing; only a redelivery after a restart (an offset
-    already applied) passes the leg on again, in case that was lost with the crash.
-    """
-    table = p.leg_event_sets
+    """Each leg's state machine (:mod:`lintas.streams.legs`): its events, the messages
+    other legs and the matcher send it, its parent and shipment."""
+    table = p.leg_records
     assert table is not None
     async for event in stream.events():
         async with _poison_to_dlq(p, event, "collect_legs"):
-            record, offset = _EVENT.decode(event.value), event.message.offset
-            leg = event_key(record)
-            key = leg.encode()
-            stored = table.get(key)
-            state = decode_event_set(stored) if stored else EventSet()
-            if state.add(record, offset):
-                table[key] = encode_event_set(state)
-            elif not state.redelivered(offset):
-                continue
-            # Only the new (or preferred) copy travels; the linker keeps the leg's events.
-            update = LegUpdate(leg, [state.events[record["event_id"]]], state.last_offset)
-            await _send(p, p.leg_updates, key, encode_update(update))
+            message = event.message
+            leg = event.key.decode()
+            record = decode_leg(leg, table.get(event.key))
+            step = LegStep(record, p.agreements)
+            if message.topic == p.shipment_events.get_topic_name():
+                out = step.event(_EVENT.decode(event.value), message.topic, message.offset)
+            else:
+                out = step.message(decode_message(event.value), message.topic, message.offset)
+            state = _bounded(event.key, encode_leg(record))
+            await _send_outputs(p, out)
+            table[event.key] = state
 
 
-async def link_legs(p: Pipeline, stream: StreamT) -> None:
-    """Re-link the updated leg's neighbourhood; tell shipments which legs they hold."""
-    linker: Linker | None = None
-    generation = None
+async def match_handovers(p: Pipeline, stream: StreamT) -> None:
+    """Match unnamed hand-overs in their region (:mod:`lintas.streams.handovers`)."""
+    table = p.region_records
+    assert table is not None
     async for event in stream.events():
-        if linker is None or event.message.generation_id != generation:
-            # After a rebalance the table may hold other partitions' state: rebuild.
-            linker = Linker(_TextKeyed(p.leg_states), p.agreements)
-            generation = event.message.generation_id
-        async with _poison_to_dlq(p, event, "link_legs"):
-            for assignment in linker.apply(decode_update(event.value)):
-                await _send(p, p.shipment_legs, assignment.shipment_id.encode(),
-                            encode_assignment(assignment))
+        async with _poison_to_dlq(p, event, "match_handovers"):
+            region = event.key.decode()
+            record = decode_region(region, table.get(event.key))
+            out = RegionStep(record).apply(decode_summary(event.value), event.message.offset)
+            state = _bounded(event.key, encode_region(record))
+            await _send_outputs(p, out, legs=p.handover_matches)
+            table[event.key] = state
+
+
+async def _send_outputs(p: Pipeline, outputs: list[Output], *,
+                        legs: TopicT | None = None) -> None:
+    """Send what a leg or region step decided: to legs, to regions, to shipments."""
+    for where, key, message in outputs:
+        if where == "legs":
+            await _send(p, legs or p.leg_messages, key.encode(), encode_message(message))
+        elif where == "handovers":
+            await _send(p, p.region_summaries, key.encode(), encode_summary(message))
+        else:
+            await _send(p, p.shipment_legs, key.encode(), encode_assignment(message))
 
 
 async def assemble_shipments(p: Pipeline, stream: StreamT) -> None:
@@ -188,8 +220,8 @@ AgentFun = Callable[[Pipeline, StreamT], Awaitable[None]]
 #: agent name -> (the topic it reads, its function)
 AGENTS: dict[str, tuple[Callable[[Pipeline], TopicT], AgentFun]] = {
     "normalize_records": (lambda p: p.raw_records, normalize_records),
-    "collect_legs": (lambda p: p.shipment_events, collect_legs),
-    "link_legs": (lambda p: p.leg_updates, link_legs),
+    "collect_legs": (lambda p: p.leg_inputs, collect_legs),
+    "match_handovers": (lambda p: p.region_summaries, match_handovers),
     "assemble_shipments": (lambda p: p.shipment_legs, assemble_shipments),
     "place_outlets": (lambda p: p.network_nodes, place_outlets),
     "match_service_points": (lambda p: p.outlets_by_region, match_service_points),
@@ -228,7 +260,7 @@ class _TextKeyed:
         return self.table.get(key.encode(), default)
 
     def __setitem__(self, key: str, value: bytes) -> None:
-        self.table[key.encode()] = value
+        self.table[key.encode()] = _bounded(key, value)
 
     def pop(self, key: str, default: Any = None) -> Any:
         return self.table.pop(key.encode(), default)

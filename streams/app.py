@@ -20,6 +20,7 @@ from lintas.core.topics import (
     SERVICE_POINTS,
     SHIPMENT_EVENTS,
     SHIPMENTS,
+    TopicSpec,
     raw_topic,
 )
 from lintas.kafka.principals import kafka_connection
@@ -28,15 +29,18 @@ from lintas.streams.linking import parse_agreements
 from lintas.streams.members import follow_members, member_topics
 from lintas.streams.pipeline import (
     AGENT_NAMES,
-    LEG_UPDATES,
+    HANDOVER_MATCHES,
+    INTERNAL_TOPICS,
+    LEG_MESSAGES,
     OUTLETS_BY_REGION,
+    REGION_SUMMARIES,
     SHIPMENT_LEGS,
     Pipeline,
 )
 from lintas.streams.transport import SCHEME
 from lintas.streams.transport import register as register_transport
 
-__all__ = ["agreements", "create_app", "faust_settings", "selected_agents"]
+__all__ = ["agreements", "create_app", "faust_settings", "internal_topics", "selected_agents"]
 
 
 def faust_settings(settings: Settings) -> dict[str, Any]:
@@ -61,6 +65,12 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
         "key_serializer": "raw",
         "value_serializer": "raw",
     }
+
+
+def internal_topics(partitions: int) -> list[TopicSpec]:
+    """The worker's internal topics, partitioned like the public ones."""
+    return [TopicSpec(name, "leg, region or shipment id", "internal", partitions)
+            for name in INTERNAL_TOPICS]
 
 
 def agreements(settings: Settings) -> frozenset[tuple[str, str]]:
@@ -112,14 +122,18 @@ def create_app(settings: Settings) -> Pipeline:
         network_nodes=app.topic(NETWORK_NODES, **raw),
         shipment_views=app.topic(SHIPMENTS, **raw),
         dead_letters=app.topic(DLQ, **raw),
-        leg_updates=app.topic(LEG_UPDATES, partitions=1, internal=True, **raw),
-        shipment_legs=app.topic(SHIPMENT_LEGS, partitions=settings.topic_partitions,
-                                internal=True, **raw),
-        leg_event_sets=table("leg-event-sets", "collect_legs", settings.topic_partitions),
-        leg_states=table("leg-states", "link_legs", 1),
+        # A leg's events and the messages for it share its key and partition count: one
+        # worker holds the leg and everything said about it (`lintas worker` creates the
+        # internal topics before the agents start).
+        leg_inputs=app.topic(SHIPMENT_EVENTS, LEG_MESSAGES, HANDOVER_MATCHES, **raw),
+        leg_messages=app.topic(LEG_MESSAGES, **raw),
+        region_summaries=app.topic(REGION_SUMMARIES, **raw),
+        handover_matches=app.topic(HANDOVER_MATCHES, **raw),
+        shipment_legs=app.topic(SHIPMENT_LEGS, **raw),
+        leg_records=table("leg-records", "collect_legs", settings.topic_partitions),
+        region_records=table("region-records", "match_handovers", settings.topic_partitions),
         shipment_states=table("shipment-states", "assemble_shipments", settings.topic_partitions),
-        outlets_by_region=app.topic(OUTLETS_BY_REGION, partitions=settings.topic_partitions,
-                                    internal=True, **raw),
+        outlets_by_region=app.topic(OUTLETS_BY_REGION, **raw),
         service_points=app.topic(SERVICE_POINTS, **raw),
         region_outlets=table("region-outlets", "match_service_points", settings.topic_partitions),
         agreements=agreements(settings),

@@ -16,9 +16,8 @@ from typing import Any
 import fastavro
 
 from lintas.schemas.codec import load_schema
-from lintas.streams.linker import merge_events
 from lintas.streams.messages import LegAssignment
-from lintas.streams.reconcile import reconcile
+from lintas.streams.reconcile import distinct, reconcile
 from lintas.streams.tables import StateTable
 
 __all__ = ["Assembler"]
@@ -68,7 +67,7 @@ class Assembler:
             known = legs[message.leg]["events"] if adding else []
             legs[message.leg] = {"leg": message.leg, "method": message.method,
                                  "confidence": message.confidence,
-                                 "events": merge_events(known, message.events)}
+                                 "events": list(distinct([*known, *message.events]).values())}
         if not legs:
             self.table.pop(message.shipment_id, None)
             return None

@@ -1,5 +1,6 @@
-"""The pipeline's steps after normalize, in one process: each leg's distinct events, the
-linker, the assembler — the same state machines the agents run, over plain dicts.
+"""The pipeline's steps after normalize, in one process: each leg's state machine, the
+region matcher of unnamed hand-overs, the assembler — the same state machines the agents
+run, with their messages passed in memory instead of through internal topics.
 
 ``lintas replay`` and ``lintas reconcile`` run events through a :class:`Chain`, so the same
 events give the same shipments there as through the pipeline, hand-overs included.
@@ -7,14 +8,14 @@ events give the same shipments there as through the pipeline, hand-overs include
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from lintas.streams.assembler import Assembler
-from lintas.streams.eventset import EventSet
-from lintas.streams.linker import Linker
+from lintas.streams.handovers import RegionRecord, RegionStep
+from lintas.streams.legs import LegRecord, LegStep, Output
 from lintas.streams.linking import Agreements
-from lintas.streams.messages import LegUpdate
 from lintas.streams.normalize import event_key
 
 __all__ = ["Chain"]
@@ -24,30 +25,37 @@ class Chain:
     """Canonical events in, shipment views out."""
 
     def __init__(self, agreements: Agreements = frozenset()) -> None:
-        self._legs: dict[str, EventSet] = {}
-        leg_states: dict[str, bytes] = {}
+        self.agreements = agreements
+        self._legs: dict[str, LegRecord] = {}
+        self._regions: dict[str, RegionRecord] = {}
         shipment_states: dict[str, bytes] = {}
-        self._linker = Linker(leg_states, agreements)
         self._assembler = Assembler(shipment_states)
-        self._sequence = 0
         #: shipment id -> its view, or None where it was merged into another
         self.views: dict[str, dict[str, Any] | None] = {}
 
     def add(self, event: Mapping[str, Any]) -> None:
         """Take one canonical event (a ShipmentEvent record)."""
-        record = dict(event)
-        leg = event_key(record)
-        state = self._legs.setdefault(leg, EventSet())
-        self._sequence += 1
-        if not state.add(record, self._sequence):
-            return  # a duplicate changes nothing
-        for assignment in self._linker.apply(LegUpdate(leg, [record], self._sequence)):
-            self.views[assignment.shipment_id] = self._assembler.apply(assignment)
+        leg = event_key(event)
+        record = self._legs.setdefault(leg, LegRecord(leg))
+        self._drain(LegStep(record, self.agreements).event(event, "events", -1))
 
     def add_all(self, events: Iterable[Mapping[str, Any]]) -> Chain:
         for event in events:
             self.add(event)
         return self
+
+    def _drain(self, first: list[Output]) -> None:
+        queue = deque(first)
+        while queue:
+            where, key, message = queue.popleft()
+            if where == "legs":
+                record = self._legs.setdefault(key, LegRecord(key))
+                queue.extend(LegStep(record, self.agreements).message(message, "legs", -1))
+            elif where == "handovers":
+                region = self._regions.setdefault(key, RegionRecord(key))
+                queue.extend(RegionStep(region).apply(message))
+            else:
+                self.views[message.shipment_id] = self._assembler.apply(message)
 
     @property
     def shipments(self) -> list[dict[str, Any]]:

@@ -19,8 +19,9 @@ Each partner's tracking number is a *leg*; legs are linked
   the best candidate above :data:`THRESHOLD` is linked with its score as confidence. A
   candidate is claimed by one hand-over only, best scores first.
 
-Linked legs form a shipment whose id is its earliest leg (ties by id), so the result
-depends only on the set of summaries, never on the order they arrived in.
+Who decides is sharded: each leg about itself (:mod:`lintas.streams.legs`), each region
+about its unnamed hand-overs (:mod:`lintas.streams.handovers`). A shipment's id is its
+first giver's leg (the root of the chain of hand-overs).
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ __all__ = [
     "THRESHOLD",
     "WINDOW",
     "Handover",
-    "LegLink",
     "LegSummary",
-    "link_legs",
+    "giver_confirms",
     "parse_agreements",
+    "receiver_confirms",
+    "score",
     "summarize",
 ]
 
@@ -74,10 +76,19 @@ class LegSummary:
     handovers_from: tuple[tuple[str, str], ...] = ()  # (partner, tracking number)
     #: who stands behind the leg: the partner, or for the standard format the member
     owner: str = ""
+    #: partners the leg's own events name as the one who brought the parcel, without a
+    #: number (a courier posting a parcel at a Pos counter as its sender)
+    senders: tuple[str, ...] = ()
 
     @property
     def party(self) -> str:
         return self.owner or self.partner
+
+    @property
+    def could_receive(self) -> bool:
+        """Whether an unnamed hand-over could have brought the parcel to this leg: it does
+        not begin with a sender posting it, or its events name a courier as the sender."""
+        return self.first_status not in _SENDER_START or bool(self.senders)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +103,7 @@ class LegSummary:
             "handovers_from": [list(pair) for pair in self.handovers_from],
             "first_status": self.first_status,
             "owner": self.owner,
+            "senders": list(self.senders),
         }
 
     @classmethod
@@ -108,16 +120,8 @@ class LegSummary:
             handovers_from=tuple((p, t) for p, t in data["handovers_from"]),
             first_status=data.get("first_status", "unknown"),
             owner=data.get("owner", ""),
+            senders=tuple(data.get("senders", ())),
         )
-
-
-@dataclass(frozen=True)
-class LegLink:
-    """Which shipment a leg belongs to, and how it was decided."""
-
-    shipment_id: str
-    method: str  # origin, explicit, heuristic
-    confidence: float
 
 
 _SENDER_START = {Status.INFO_RECEIVED.value, Status.PICKED_UP.value}
@@ -136,14 +140,18 @@ def summarize(leg: str, events: Iterable[Mapping[str, Any]]) -> LegSummary:
                    if e.get("region_code") and _status(e) in _DESTINATION]
     to: dict[tuple[str, str | None], Handover] = {}
     came_from: set[tuple[str, str]] = set()
+    senders: set[str] = set()
     for event in ordered:
         for ref in event.get("references") or ():
             if ref["kind"] == "handover_to" and ref.get("partner"):
                 key = (ref["partner"], ref.get("value"))
                 to.setdefault(key, Handover(ref["partner"], ref.get("value"), event["occurred_at"],
                                             event.get("region_code"), event.get("location_name")))
-            elif ref["kind"] == "handover_from" and ref.get("partner") and ref.get("value"):
-                came_from.add((ref["partner"], ref["value"]))
+            elif ref["kind"] == "handover_from" and ref.get("partner"):
+                if ref.get("value"):
+                    came_from.add((ref["partner"], ref["value"]))
+                else:
+                    senders.add(ref["partner"])
     return LegSummary(
         leg=leg,
         partner=first["partner"],
@@ -158,6 +166,7 @@ def summarize(leg: str, events: Iterable[Mapping[str, Any]]) -> LegSummary:
         first_status=_status(first).value,
         owner=next((r["value"] for e in ordered for r in e.get("references") or ()
                     if r["kind"] == "member" and r.get("value")), ""),
+        senders=tuple(sorted(senders)),
     )
 
 
@@ -168,9 +177,12 @@ def _status(event: Mapping[str, Any]) -> Status:
         return Status.UNKNOWN
 
 
-def _score(handover: Handover, giver: LegSummary, candidate: LegSummary) -> float:
-    if candidate.first_status in _SENDER_START:
+def score(handover: Handover, giver: LegSummary, candidate: LegSummary) -> float:
+    """How well ``candidate`` fits ``giver``'s unnamed hand-over (0 when it cannot)."""
+    if not candidate.could_receive:
         return 0.0  # a leg that begins with a sender posting it is a new parcel, not a hand-over
+    if candidate.senders and giver.partner not in candidate.senders:
+        return 0.0  # its sender was another courier
     gap = candidate.first_at - handover.at
     if gap < -EARLY or gap > WINDOW:
         return 0.0
@@ -207,7 +219,7 @@ def _consistent(handover: Handover, receiver: LegSummary) -> bool:
                 and handover.region != receiver.first_region)
 
 
-def _receiver_confirms(handover: Handover, giver: LegSummary, receiver: LegSummary,
+def receiver_confirms(handover: Handover, giver: LegSummary, receiver: LegSummary,
                        agreements: Agreements) -> bool:
     """Whether the receiving leg's own events bear out ``giver``'s claim to have handed
     the parcel to it."""
@@ -218,7 +230,7 @@ def _receiver_confirms(handover: Handover, giver: LegSummary, receiver: LegSumma
     return _consistent(handover, receiver)
 
 
-def _giver_confirms(receiver: LegSummary, giver: LegSummary, agreements: Agreements) -> bool:
+def giver_confirms(receiver: LegSummary, giver: LegSummary, agreements: Agreements) -> bool:
     """Whether the giving leg's own events bear out ``receiver``'s claim to have the parcel
     from it: a hand-over to the receiver's partner, naming this number or none."""
     if giver.party == receiver.party or (giver.party, receiver.party) in agreements:
@@ -226,96 +238,3 @@ def _giver_confirms(receiver: LegSummary, giver: LegSummary, agreements: Agreeme
     return any(h.partner == receiver.partner
                and h.tracking_number in (None, receiver.tracking_number)
                and _consistent(h, receiver) for h in giver.handovers_to)
-
-
-class _Components:
-    def __init__(self, legs: Iterable[str]) -> None:
-        self.parent = {leg: leg for leg in legs}
-
-    def find(self, leg: str) -> str:
-        while self.parent[leg] != leg:
-            self.parent[leg] = self.parent[self.parent[leg]]
-            leg = self.parent[leg]
-        return leg
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-class _Joins:
-    """The links decided so far: components of legs, and how each receiving leg joined."""
-
-    def __init__(self, legs: Mapping[str, LegSummary]) -> None:
-        self.legs = legs
-        self.components = _Components(legs)
-        self.how: dict[str, tuple[str, float]] = {}
-        self.claimed: set[str] = set()
-
-    def join(self, receiver: str, giver: str, method: str, confidence: float) -> None:
-        self.components.union(receiver, giver)
-        self.claimed.add(receiver)
-        previous = self.how.get(receiver)
-        if previous is None or (previous[0], -previous[1]) > (method, -confidence):
-            self.how[receiver] = (method, confidence)
-
-    def explicit(self, agreements: Agreements) -> None:
-        """Join legs that name each other, where the other side corroborates it."""
-        legs = self.legs
-        for summary in sorted(legs.values(), key=lambda s: s.leg):
-            for handover in summary.handovers_to:
-                other = f"{handover.partner}:{handover.tracking_number}"
-                if handover.tracking_number and other in legs and _receiver_confirms(
-                        handover, summary, legs[other], agreements):
-                    self.join(other, summary.leg, "explicit", 1.0)
-            for partner, number in summary.handovers_from:
-                other = f"{partner}:{number}"
-                if other in legs and _giver_confirms(summary, legs[other], agreements):
-                    self.join(summary.leg, other, "explicit", 1.0)
-
-    def heuristic(self) -> None:
-        """Join unnamed hand-overs to their best candidates, best scores first, each
-        candidate and each hand-over once."""
-        offers: list[tuple[float, str, str, float]] = []
-        for giver in self.legs.values():
-            for handover in giver.handovers_to:
-                if handover.tracking_number:
-                    continue
-                for candidate in self.legs.values():
-                    if candidate.partner != handover.partner or candidate.leg == giver.leg:
-                        continue
-                    score = _score(handover, giver, candidate)
-                    if score >= THRESHOLD:
-                        offers.append((-score, candidate.leg, giver.leg, score))
-        taken: set[str] = set()
-        for _neg, candidate_leg, giver_leg, score in sorted(offers):
-            if candidate_leg not in self.claimed and giver_leg not in taken:
-                taken.add(giver_leg)
-                self.join(candidate_leg, giver_leg, "heuristic", score)
-
-    def links(self) -> dict[str, LegLink]:
-        members: dict[str, list[LegSummary]] = {}
-        for leg in self.legs:
-            members.setdefault(self.components.find(leg), []).append(self.legs[leg])
-        out: dict[str, LegLink] = {}
-        for group in members.values():
-            origin = min(group, key=lambda s: (s.first_at, s.leg))
-            for summary in group:
-                if summary.leg == origin.leg:
-                    out[summary.leg] = LegLink(origin.leg, "origin", 1.0)
-                else:
-                    method, confidence = self.how.get(summary.leg, ("explicit", 1.0))
-                    out[summary.leg] = LegLink(origin.leg, method, confidence)
-        return out
-
-
-def link_legs(summaries: Iterable[LegSummary], *,
-              agreements: Agreements = frozenset()) -> dict[str, LegLink]:
-    """Every leg's shipment, method and confidence. ``agreements`` are (giver, receiver)
-    pairs of parties (partner ids, or member ids) who registered their hand-overs: their
-    explicit references need no corroboration."""
-    joins = _Joins({s.leg: s for s in summaries})
-    joins.explicit(agreements)
-    joins.heuristic()
-    return joins.links()

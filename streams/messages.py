@@ -1,14 +1,14 @@
 """Messages between the worker's own agents (internal topics), in Avro.
 
-``LegUpdate`` (``lintas-leg-updates``, keyed by leg): a leg's new or changed events and
-the offset they were last changed at, from ``collect_legs`` to ``link_legs``.
-
-``LegAssignment`` (``lintas-shipment-legs``, keyed by shipment id): ``link_legs`` telling
+``LegAssignment`` (``lintas-shipment-legs``, keyed by shipment id): ``collect_legs`` telling
 ``assemble_shipments`` that a leg belongs to a shipment (with its events, link method and
 confidence) or no longer does (``drop``).
 
-Neither is a public contract; their schemas live here, derived from the ShipmentEvent
-schema.
+``RegionOutlets``: what ``place_outlets`` keeps per region.
+
+Neither is a public contract; their schemas live here, derived from the ShipmentEvent and
+NetworkNode schemas. The linking messages between legs and regions are in
+:mod:`lintas.streams.legcodec`.
 """
 
 from __future__ import annotations
@@ -22,16 +22,8 @@ import fastavro
 
 from lintas.schemas.codec import load_schema
 
-__all__ = ["LegAssignment", "LegState", "LegUpdate", "decode_assignment", "decode_region",
-           "decode_state", "decode_update", "encode_assignment", "encode_region", "encode_state",
-           "encode_update"]
-
-
-@dataclass(slots=True)
-class LegUpdate:
-    leg: str
-    events: list[dict[str, Any]]
-    offset: int
+__all__ = ["LegAssignment", "decode_assignment", "decode_region", "encode_assignment",
+           "encode_region"]
 
 
 @dataclass(slots=True)
@@ -44,29 +36,10 @@ class LegAssignment:
     events: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class LegState:
-    """What ``link_legs`` keeps per leg: its events and where it is assigned."""
-
-    events: list[dict[str, Any]]
-    offset: int
-    shipment_id: str
-    method: str
-    confidence: float
-
-
 @cache
-def _schemas() -> tuple[Any, Any, Any]:
+def _assignment_schema() -> Any:
     events = {"type": "array", "items": load_schema("ShipmentEvent")}
-    update = fastavro.parse_schema({
-        "type": "record", "name": "LegUpdate", "namespace": "id.lintas.internal",
-        "fields": [
-            {"name": "leg", "type": "string"},
-            {"name": "events", "type": events},
-            {"name": "offset", "type": "long"},
-        ],
-    })
-    assignment = fastavro.parse_schema({
+    return fastavro.parse_schema({
         "type": "record", "name": "LegAssignment", "namespace": "id.lintas.internal",
         "fields": [
             {"name": "shipment_id", "type": "string"},
@@ -77,17 +50,6 @@ def _schemas() -> tuple[Any, Any, Any]:
             {"name": "events", "type": events},
         ],
     })
-    state = fastavro.parse_schema({
-        "type": "record", "name": "LegState", "namespace": "id.lintas.internal",
-        "fields": [
-            {"name": "events", "type": events},
-            {"name": "offset", "type": "long"},
-            {"name": "shipment_id", "type": "string"},
-            {"name": "method", "type": "string"},
-            {"name": "confidence", "type": "double"},
-        ],
-    })
-    return update, assignment, state
 
 
 def _encode(schema: Any, record: dict[str, Any]) -> bytes:
@@ -96,40 +58,17 @@ def _encode(schema: Any, record: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def encode_update(update: LegUpdate) -> bytes:
-    return _encode(
-        _schemas()[0], {"leg": update.leg, "events": update.events, "offset": update.offset}
-    )
-
-
-def decode_update(data: bytes) -> LegUpdate:
-    record: Any = fastavro.schemaless_reader(io.BytesIO(data), _schemas()[0])
-    return LegUpdate(record["leg"], record["events"], record["offset"])
-
-
 def encode_assignment(message: LegAssignment) -> bytes:
-    return _encode(_schemas()[1], {
+    return _encode(_assignment_schema(), {
         "shipment_id": message.shipment_id, "leg": message.leg, "kind": message.kind,
         "method": message.method, "confidence": message.confidence, "events": message.events,
     })
 
 
 def decode_assignment(data: bytes) -> LegAssignment:
-    r: Any = fastavro.schemaless_reader(io.BytesIO(data), _schemas()[1])
+    r: Any = fastavro.schemaless_reader(io.BytesIO(data), _assignment_schema())
     return LegAssignment(r["shipment_id"], r["leg"], r["kind"], r["method"], r["confidence"],
                          r["events"])
-
-
-def encode_state(state: LegState) -> bytes:
-    return _encode(_schemas()[2], {
-        "events": state.events, "offset": state.offset, "shipment_id": state.shipment_id,
-        "method": state.method, "confidence": state.confidence,
-    })
-
-
-def decode_state(data: bytes) -> LegState:
-    r: Any = fastavro.schemaless_reader(io.BytesIO(data), _schemas()[2])
-    return LegState(r["events"], r["offset"], r["shipment_id"], r["method"], r["confidence"])
 
 
 @cache

@@ -7,6 +7,7 @@ bugs all come back as :class:`~lintas.core.deadletters.Failure`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,10 @@ STAGE = "normalize"
 #: Dead-letter reason of a record or row claiming a sender its transport does not prove.
 IDENTITY_MISMATCH = "identity_mismatch"
 RAW_PREFIX = "lintas.raw."
+#: The longest text an event field may carry. Partners' status texts run to a few hundred
+#: characters; a longer one is a broken or hostile record, and the event would swell every
+#: state and message it travels in.
+MAX_TEXT = 4096
 
 
 @dataclass(slots=True)
@@ -36,7 +41,7 @@ class Normalized:
     partner: str | None = None
 
 
-def event_key(record: dict[str, Any]) -> str:
+def event_key(record: Mapping[str, Any]) -> str:
     """Key of a ShipmentEvent on its topic: ``partner:tracking_number``."""
     return f"{record['partner']}:{record['tracking_number']}"
 
@@ -108,9 +113,10 @@ def normalize_record(
     failures = [Failure(STAGE, p.error_class, p.message, partner_id, p.row)
                 for p in result.problems]
     events, impostors = _proven(result.events, topic, partner_id)
+    records, oversized = _within_limits([e.to_record(**origin) for e in events], partner_id)
     return Normalized(
-        events=[event.to_record(**origin) for event in events],
-        failures=failures + impostors,
+        events=records,
+        failures=failures + impostors + oversized,
         not_found=result.not_found,
         partner=partner_id,
     )
@@ -135,6 +141,27 @@ def _proven(events: list[Event], topic: str | None,
                 f"{member!r}, the member whose credentials wrote {topic}",
                 partner_id, event.sequence))
     return kept, impostors
+
+
+def _within_limits(records: list[dict[str, Any]],
+                   partner_id: str) -> tuple[list[dict[str, Any]], list[Failure]]:
+    """(the events whose every text is at most :data:`MAX_TEXT` long, a failure for each
+    other one)."""
+    kept, refused = [], []
+    for record in records:
+        texts = {k: v for k, v in record.items() if isinstance(v, str)}
+        texts |= {f"references[{i}]": r["value"] for i, r in enumerate(record["references"])
+                  if r.get("value")}
+        long = next((k for k, v in texts.items() if len(v) > MAX_TEXT), None)
+        if long is None:
+            kept.append(record)
+            continue
+        refused.append(Failure(
+            STAGE, "PayloadError",
+            f"{partner_id}: row {record['sequence']}: {long} is {len(texts[long]):,} "
+            f"characters, more than the {MAX_TEXT:,} an event field may carry",
+            partner_id, record["sequence"]))
+    return kept, refused
 
 
 def _claimed_identity(topic: str | None, partner_id: str) -> str | None:

@@ -15,20 +15,32 @@ if TYPE_CHECKING:  # importing the names needs no Faust (the ops server reads th
 
 __all__ = [
     "AGENT_NAMES",
-    "LEG_UPDATES",
+    "HANDOVER_MATCHES",
+    "INTERNAL_TOPICS",
+    "LEG_MESSAGES",
     "OUTLETS_BY_REGION",
+    "REGION_SUMMARIES",
     "SHIPMENT_LEGS",
     "Pipeline",
 ]
 
 #: Every agent, in the order records flow through them.
-AGENT_NAMES = ("normalize_records", "collect_legs", "link_legs", "assemble_shipments",
+AGENT_NAMES = ("normalize_records", "collect_legs", "match_handovers", "assemble_shipments",
                "place_outlets", "match_service_points")
 
-#: Internal topics between the worker's agents (not a public contract).
-LEG_UPDATES = "lintas-leg-updates"
+#: Internal topics between the worker's agents (not a public contract), every one
+#: partitioned like the public topics: no stage runs on a single partition.
+#: Messages between legs (claims, parents, roots), keyed by the leg they are for.
+LEG_MESSAGES = "lintas-leg-messages"
+#: Legs with an unnamed hand-over or that could receive one, keyed by region.
+REGION_SUMMARIES = "lintas-region-summaries"
+#: Matches of unnamed hand-overs, keyed by the receiving leg.
+HANDOVER_MATCHES = "lintas-handover-matches"
 SHIPMENT_LEGS = "lintas-shipment-legs"
 OUTLETS_BY_REGION = "lintas-outlets-by-region"
+#: What ``lintas worker`` makes sure exists before the agents start.
+INTERNAL_TOPICS = (LEG_MESSAGES, REGION_SUMMARIES, HANDOVER_MATCHES, SHIPMENT_LEGS,
+                   OUTLETS_BY_REGION)
 
 
 @dataclass(frozen=True)
@@ -42,14 +54,18 @@ class Pipeline:
     network_nodes: TopicT
     shipment_views: TopicT
     dead_letters: TopicT
-    leg_updates: TopicT
+    #: what collect_legs reads: events, messages between legs, hand-over matches
+    leg_inputs: TopicT
+    leg_messages: TopicT
+    region_summaries: TopicT
+    handover_matches: TopicT
     shipment_legs: TopicT
     outlets_by_region: TopicT
     service_points: TopicT
-    #: leg (partner:tracking_number) -> its EventSet (:mod:`lintas.streams.eventset`)
-    leg_event_sets: TableT | None
-    #: leg -> LegState (:mod:`lintas.streams.messages`), for the linker; one partition
-    leg_states: TableT | None
+    #: leg (partner:tracking_number) -> its LegRecord (:mod:`lintas.streams.legs`)
+    leg_records: TableT | None
+    #: region -> its unnamed hand-overs and candidates (:mod:`lintas.streams.handovers`)
+    region_records: TableT | None
     #: shipment id -> its assigned legs (:mod:`lintas.streams.assembler`)
     shipment_states: TableT | None
     #: regency code -> its outlets and service points (:mod:`lintas.streams.outlets`)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from lintas.schemas.statuses import AFTERSHIP_TAG, PROGRESS, Status
 
-__all__ = ["ordered", "preferred", "reconcile"]
+__all__ = ["distinct", "ordered", "preferred", "reconcile"]
 
 _DESTINATION_STATUSES = {
     Status.OUT_FOR_DELIVERY,
@@ -55,13 +55,18 @@ def preferred(a: EventT, b: EventT) -> EventT:
     return a if _representative_key(a) <= _representative_key(b) else b
 
 
+def distinct(events: Iterable[EventT]) -> dict[str, EventT]:
+    """One copy of each event, the preferred one, by event id."""
+    by_id: dict[str, EventT] = {}
+    for event in events:
+        seen = by_id.get(event["event_id"])
+        by_id[event["event_id"]] = event if seen is None else preferred(seen, event)
+    return by_id
+
+
 def ordered(events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Distinct events (by event id) in their canonical order."""
-    distinct: dict[str, Mapping[str, Any]] = {}
-    for event in events:
-        seen = distinct.get(event["event_id"])
-        distinct[event["event_id"]] = event if seen is None else preferred(seen, event)
-    return sorted(distinct.values(), key=_sort_key)
+    return sorted(distinct(events).values(), key=_sort_key)
 
 
 def _anomalies(timeline: list[Mapping[str, Any]]) -> list[dict[str, Any]]:

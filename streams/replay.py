@@ -1,8 +1,8 @@
 """``lintas replay``: rebuild the view from the raw topics alone.
 
 Every record of every ``lintas.raw.<partner>`` topic is read from the beginning and run
-through the same pure steps the agents run — normalize, then the :class:`Chain` of per-leg
-event sets, the linker and the assembler — in one process, and the result is written to a
+through the same steps the agents run — normalize, then the :class:`Chain` of each leg's
+state machine, the region matcher and the assembler — in one process, and the result is written to a
 view database. Because each step is a function of its input set, the rebuilt view equals
 the one the pipeline keeps (``updated_at`` aside); a mapping fix becomes a new view by
 replaying.

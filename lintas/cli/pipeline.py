@@ -111,18 +111,19 @@ def worker(loglevel: str, metrics_port: int, metrics_host: str) -> None:
 
     from lintas.connectors.registry import PARTNERS
     from lintas.core.topics import CONNECT_OFFSETS, catalog
-    from lintas.kafka.admin import require_topics
+    from lintas.kafka.admin import ensure_topics, require_topics
     from lintas.kafka.principals import kafka_connection
-    from lintas.streams.app import create_app
+    from lintas.streams.app import create_app, internal_topics
 
     level = {"crit": logging.CRITICAL, "error": logging.ERROR, "warn": logging.WARNING,
              "info": logging.INFO, "debug": logging.DEBUG}[loglevel]
     for name in ("faust", "mode", "aiokafka", "streams"):
         logging.getLogger(name).setLevel(level)
     settings = get_settings()
-    require_topics(kafka_connection(settings, "worker"),
-                   [t.name for t in catalog(sorted(PARTNERS), settings.topic_partitions)
-                    if t.name != CONNECT_OFFSETS])
+    kafka = kafka_connection(settings, "worker")
+    require_topics(kafka, [t.name for t in catalog(sorted(PARTNERS), settings.topic_partitions)
+                           if t.name != CONNECT_OFFSETS])
+    ensure_topics(kafka, internal_topics(settings.topic_partitions), settings.replication_factor)
     app = create_app(settings).app
     if metrics_port:
         from lintas.streams.ops.metrics import start_metrics_server

@@ -29,7 +29,13 @@ from lintas.core.topics import (
     SHIPMENTS,
     raw_topic,
 )
-from lintas.streams.pipeline import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
+from lintas.streams.pipeline import (
+    HANDOVER_MATCHES,
+    LEG_MESSAGES,
+    OUTLETS_BY_REGION,
+    REGION_SUMMARIES,
+    SHIPMENT_LEGS,
+)
 
 __all__ = ["SINK_GROUP", "AgentFlow", "AgentRecords", "agent_flows", "agent_records", "flow_topics"]
 
@@ -72,8 +78,10 @@ def agent_flows(worker_group: str, partners: Iterable[str]) -> tuple[AgentFlow, 
     raw = tuple(raw_topic(p) for p in sorted(partners))
     return (
         AgentFlow("normalize_records", worker_group, raw, (SHIPMENT_EVENTS, NETWORK_NODES, DLQ)),
-        AgentFlow("collect_legs", worker_group, (SHIPMENT_EVENTS,), (LEG_UPDATES,)),
-        AgentFlow("link_legs", worker_group, (LEG_UPDATES,), (SHIPMENT_LEGS,)),
+        AgentFlow("collect_legs", worker_group,
+                  (SHIPMENT_EVENTS, LEG_MESSAGES, HANDOVER_MATCHES),
+                  (LEG_MESSAGES, REGION_SUMMARIES, SHIPMENT_LEGS)),
+        AgentFlow("match_handovers", worker_group, (REGION_SUMMARIES,), (HANDOVER_MATCHES,)),
         AgentFlow("assemble_shipments", worker_group, (SHIPMENT_LEGS,), (SHIPMENTS,)),
         AgentFlow("place_outlets", worker_group, (NETWORK_NODES,), (OUTLETS_BY_REGION,)),
         AgentFlow("match_service_points", worker_group, (OUTLETS_BY_REGION,),

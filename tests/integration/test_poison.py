@@ -18,7 +18,13 @@ from lintas.core.topics import DLQ, NETWORK_NODES, SHIPMENT_EVENTS, catalog, raw
 from lintas.demo import ChildProcess
 from lintas.kafka.admin import admin_client, ensure_topics
 from lintas.kafka.connection import KafkaConnection
-from lintas.streams.pipeline import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
+from lintas.streams.pipeline import (
+    HANDOVER_MATCHES,
+    LEG_MESSAGES,
+    OUTLETS_BY_REGION,
+    REGION_SUMMARIES,
+    SHIPMENT_LEGS,
+)
 from lintas.streams.view.store import open_store
 from tests.conftest import FIXTURES
 from tests.integration.conftest import wait_for
@@ -31,7 +37,9 @@ pytestmark = pytest.mark.integration
 _INNER = {
     SHIPMENT_EVENTS: "collect_legs",
     NETWORK_NODES: "place_outlets",
-    LEG_UPDATES: "link_legs",
+    LEG_MESSAGES: "collect_legs",
+    REGION_SUMMARIES: "match_handovers",
+    HANDOVER_MATCHES: "collect_legs",
     SHIPMENT_LEGS: "assemble_shipments",
     OUTLETS_BY_REGION: "match_service_points",
 }

@@ -1,128 +1,113 @@
-"""Hand-over linking: explicit references, the scored heuristic, and order independence."""
+"""Hand-over linking through the leg and region state machines: explicit references where
+the other side bears them out, the scored heuristic for unnamed hand-overs, order
+independence."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
 
-from lintas.streams.linking import LegSummary, link_legs, summarize
+from lintas.streams.chain import Chain
+from lintas.streams.linking import LegSummary, score, summarize
+from tests.support.events import T0
+from tests.support.events import shipment_event as event
 
-T0 = datetime(2025, 5, 1, 2, 0, tzinfo=timezone.utc)
-
-
-def event(eid, partner, tn, status, hours, region=None, refs=(), place=None):
-    return {"event_id": eid, "partner": partner, "tracking_number": tn, "status": status,
-            "occurred_at": T0 + timedelta(hours=hours), "region_code": region,
-            "location_name": place, "references": [dict(r) for r in refs]}
+TO_POS = {"kind": "handover_to", "partner": "pos", "value": None}
 
 
 def lion_leg(tn="19LP1234567890123", hours=10, region="16.71", destination="16.71"):
     events = [
-        event("l1", "lion", tn, "picked_up", 0, "34.71"),
-        event("l2", "lion", tn, "in_transit", 4, "34.71"),
-        event("l3", "lion", tn, "handed_over", hours, region,
-              refs=[{"kind": "handover_to", "partner": "pos", "value": None}], place="PALEMBANG"),
+        event(f"{tn}-1", "lion", tn, "picked_up", 0, "34.71"),
+        event(f"{tn}-2", "lion", tn, "in_transit", 4, "34.71"),
+        event(f"{tn}-3", "lion", tn, "handed_over", hours, region, refs=[TO_POS],
+              place="PALEMBANG"),
     ]
-    summary = summarize(f"lion:{tn}", events)
-    if destination:
-        summary = LegSummary(summary.leg, summary.partner, summary.tracking_number,
-                             summary.first_at, summary.first_region, destination,
-                             summary.handovers_to, summary.handovers_from)
-    return summary
+    if destination:  # the consignment's destination, as Lion's out-for-delivery scans show
+        events.insert(2, event(f"{tn}-d", "lion", tn, "out_for_delivery", hours - 0.5,
+                               destination))
+    return events
 
 
 def pos_leg(tn, start_hours, region="16.71", delivered_region="16.71"):
-    events = [event(f"{tn}-1", "pos", tn, "in_transit", start_hours, region),
-              event(f"{tn}-2", "pos", tn, "delivered", start_hours + 20, delivered_region)]
-    return summarize(f"pos:{tn}", events)
+    return [event(f"{tn}-1", "pos", tn, "in_transit", start_hours, region),
+            event(f"{tn}-2", "pos", tn, "delivered", start_hours + 20, delivered_region)]
+
+
+def links(*legs, agreements=frozenset()):
+    """leg -> (shipment id, link method, confidence) after the chain took every event."""
+    chain = Chain(agreements).add_all(e for leg in legs for e in leg)
+    return {f"{leg['partner']}:{leg['tracking_number']}":
+            (view["shipment_id"], leg["link_method"], leg["confidence"])
+            for view in chain.shipments for leg in view["legs"]}
 
 
 def test_summary_reads_first_region_destination_and_handover():
-    summary = lion_leg()
+    summary = summarize("lion:19LP1234567890123", lion_leg())
     assert summary.first_at == T0 and summary.first_region == "34.71"
+    assert summary.destination_region == "16.71"
     (handover,) = summary.handovers_to
     assert (handover.partner, handover.tracking_number, handover.region) == ("pos", None, "16.71")
     assert LegSummary.from_dict(summary.as_dict()) == summary
 
 
 def test_explicit_reference_links_with_full_confidence():
-    jne = summarize("jne:0123456789012345", [
-        event("j1", "jne", "0123456789012345", "picked_up", 0, "32.73"),
-        event("j2", "jne", "0123456789012345", "handed_over", 5, "73.71",
-              refs=[{"kind": "handover_to", "partner": "pos", "value": "RB123456785ID"}]),
-    ])
-    pos = pos_leg("RB123456785ID", 8, "73.71", "73.71")
-    links = link_legs([pos, jne])
-    assert links["pos:RB123456785ID"].shipment_id == "jne:0123456789012345"
-    link = links["pos:RB123456785ID"]
-    assert (link.method, link.confidence) == ("explicit", 1.0)
-    assert links["jne:0123456789012345"].method == "origin"
+    jne = [event("j1", "jne", "0123456789012345", "picked_up", 0, "32.73"),
+           event("j2", "jne", "0123456789012345", "handed_over", 5, "73.71",
+                 refs=[{"kind": "handover_to", "partner": "pos", "value": "RB123456785ID"}])]
+    found = links(pos_leg("RB123456785ID", 8, "73.71", "73.71"), jne)
+    assert found["pos:RB123456785ID"] == ("jne:0123456789012345", "explicit", 1.0)
+    assert found["jne:0123456789012345"] == ("jne:0123456789012345", "origin", 1.0)
 
 
 def _jnt_claiming_pos(number: str = "P2505010000001"):
-    return summarize("jnt:JP1234567890", [
-        event("t1", "jnt", "JP1234567890", "in_transit", 30, "32.73",
-              refs=[{"kind": "handover_from", "partner": "pos", "value": number}]),
-    ])
+    return [event("t1", "jnt", "JP1234567890", "in_transit", 30, "32.73",
+                  refs=[{"kind": "handover_from", "partner": "pos", "value": number}])]
+
+
+def _pos_handing_to_jnt(region: str):
+    return [event("p1", "pos", "P2505010000001", "in_transit", 0, "31.71"),
+            event("p2", "pos", "P2505010000001", "handed_over", 26, region,
+                  refs=[{"kind": "handover_to", "partner": "jnt", "value": None}])]
 
 
 def test_handover_from_reference_links_when_the_giver_shows_the_handover():
-    first = summarize("pos:P2505010000001", [
-        event("p1", "pos", "P2505010000001", "in_transit", 0, "31.71"),
-        event("p2", "pos", "P2505010000001", "handed_over", 26, "32.73",
-              refs=[{"kind": "handover_to", "partner": "jnt", "value": None}]),
-    ])
-    links = link_legs([_jnt_claiming_pos(), first])
-    assert links["jnt:JP1234567890"].shipment_id == "pos:P2505010000001"
-    assert links["jnt:JP1234567890"].method == "explicit"
+    found = links(_jnt_claiming_pos(), _pos_handing_to_jnt("32.73"))
+    assert found["jnt:JP1234567890"] == ("pos:P2505010000001", "explicit", 1.0)
 
 
 def test_a_claim_the_other_side_does_not_show_links_nothing():
-    pos = pos_leg("P2505010000001", 0, "31.71", None)  # in transit, no hand-over at all
-    links = link_legs([_jnt_claiming_pos(), pos])
-    assert links["jnt:JP1234567890"].shipment_id == "jnt:JP1234567890"
-    assert links["pos:P2505010000001"].shipment_id == "pos:P2505010000001"
-    # A hand-over elsewhere, or days before, does not bear it out either.
-    elsewhere = summarize("pos:P2505010000001", [
-        event("p1", "pos", "P2505010000001", "in_transit", 0, "31.71"),
-        event("p2", "pos", "P2505010000001", "handed_over", 26, "73.71",
-              refs=[{"kind": "handover_to", "partner": "jnt", "value": None}]),
-    ])
-    assert link_legs([_jnt_claiming_pos(), elsewhere])["jnt:JP1234567890"].method == "origin"
+    pos = pos_leg("P2505010000001", 0, "31.71", "31.71")  # delivered itself, no hand-over
+    found = links(_jnt_claiming_pos(), pos)
+    assert found["jnt:JP1234567890"][0] == "jnt:JP1234567890"
+    assert found["pos:P2505010000001"][0] == "pos:P2505010000001"
+    # A hand-over elsewhere does not bear it out either.
+    found = links(_jnt_claiming_pos(), _pos_handing_to_jnt("73.71"))
+    assert found["jnt:JP1234567890"][1] == "origin"
 
 
 def test_a_registered_agreement_needs_no_corroboration():
-    pos = pos_leg("P2505010000001", 0, "31.71", None)
-    links = link_legs([_jnt_claiming_pos(), pos], agreements=frozenset({("pos", "jnt")}))
-    assert links["jnt:JP1234567890"].shipment_id == "pos:P2505010000001"
+    pos = pos_leg("P2505010000001", 0, "31.71", "31.71")
+    found = links(_jnt_claiming_pos(), pos, agreements=frozenset({("pos", "jnt")}))
+    assert found["jnt:JP1234567890"][:2] == ("pos:P2505010000001", "explicit")
 
 
 def test_a_member_cannot_take_over_another_partners_parcel():
-    jnt = summarize("jnt:JP1111111111", [
-        event("j1", "jnt", "JP1111111111", "picked_up", 0, "32.73"),
-        event("j2", "jnt", "JP1111111111", "in_transit", 10, "32.73"),
-    ])
+    jnt = [event("j1", "jnt", "JP1111111111", "picked_up", 0, "32.73"),
+           event("j2", "jnt", "JP1111111111", "in_transit", 10, "32.73")]
     member_ref = {"kind": "member", "partner": None, "value": "asperindo-0042"}
-    claim = summarize("standard:KN1", [
-        event("m1", "standard", "KN1", "delivered", 12, "32.73",
-              refs=[member_ref, {"kind": "handover_from", "partner": "jnt",
-                                 "value": "JP1111111111"}]),
-    ])
-    assert claim.owner == "asperindo-0042"
-    links = link_legs([jnt, claim])
-    assert links["jnt:JP1111111111"].shipment_id == "jnt:JP1111111111"
-    assert links["standard:KN1"].shipment_id == "standard:KN1"
+    claim = [event("m1", "standard", "KN1", "delivered", 12, "32.73",
+                   refs=[member_ref, {"kind": "handover_from", "partner": "jnt",
+                                      "value": "JP1111111111"}])]
+    assert summarize("standard:KN1", claim).owner == "asperindo-0042"
+    found = links(jnt, claim)
+    assert found["jnt:JP1111111111"][0] == "jnt:JP1111111111"
+    assert found["standard:KN1"][0] == "standard:KN1"
     # Two members are two parties: one cannot claim the other's leg either.
-    other = summarize("standard:KN2", [
-        event("o1", "standard", "KN2", "in_transit", 0, "32.73",
-              refs=[{"kind": "member", "partner": None, "value": "asperindo-0999"}]),
-    ])
-    grab = summarize("standard:KN3", [
-        event("g1", "standard", "KN3", "delivered", 50, "31.71",
-              refs=[member_ref, {"kind": "handover_from", "partner": "standard",
-                                 "value": "KN2"}]),
-    ])
-    assert link_legs([other, grab])["standard:KN3"].shipment_id == "standard:KN3"
+    other = [event("o1", "standard", "KN2", "in_transit", 0, "32.73",
+                   refs=[{"kind": "member", "partner": None, "value": "asperindo-0999"}])]
+    grab = [event("g1", "standard", "KN3", "delivered", 50, "31.71",
+                  refs=[member_ref, {"kind": "handover_from", "partner": "standard",
+                                     "value": "KN2"}])]
+    assert links(other, grab)["standard:KN3"][0] == "standard:KN3"
 
 
 def test_lion_to_pos_handover_links_the_best_candidate_with_its_score():
@@ -130,55 +115,49 @@ def test_lion_to_pos_handover_links_the_best_candidate_with_its_score():
     right = pos_leg("P2505010000010", 15)              # 5 h later, same place and destination
     late = pos_leg("P2505010000011", 60)               # same place, 50 h later
     elsewhere = pos_leg("P2505010000012", 12, "31.71", "31.71")  # right time, wrong place
-    links = link_legs([lion, right, late, elsewhere])
-    assert links["pos:P2505010000010"].shipment_id == lion.leg
-    assert links["pos:P2505010000010"].method == "heuristic"
+    found = links(lion, right, late, elsewhere)
     # place 0.45 + destination 0.25 + time 0.30
-    assert links["pos:P2505010000010"].confidence == 1.0
-    assert links["pos:P2505010000011"].shipment_id == "pos:P2505010000011"
-    assert links["pos:P2505010000012"].shipment_id == "pos:P2505010000012"
+    assert found["pos:P2505010000010"] == ("lion:19LP1234567890123", "heuristic", 1.0)
+    assert found["pos:P2505010000011"][0] == "pos:P2505010000011"
+    assert found["pos:P2505010000012"][0] == "pos:P2505010000012"
 
 
 def test_confidence_falls_with_time_and_missing_destination():
     lion = lion_leg(destination=None)
     candidate = pos_leg("P2505010000020", 10 + 48)  # 48 h after the hand-over
-    link = link_legs([lion, candidate])["pos:P2505010000020"]
-    assert link.method == "heuristic"
-    assert link.confidence == round(0.45 + 0.30 * 0.5, 3)
+    expected = round(0.45 + 0.30 * 0.5, 3)
+    giver, receiver = summarize("lion:x", lion), summarize("pos:P2505010000020", candidate)
+    assert score(giver.handovers_to[0], giver, receiver) == expected
+    assert links(lion, candidate)["pos:P2505010000020"][1:] == ("heuristic", expected)
 
 
 def test_a_leg_that_starts_with_a_sender_posting_is_not_a_handover():
-    lion = lion_leg()
-    posted = summarize("pos:P2505010000050", [
-        event("x1", "pos", "P2505010000050", "picked_up", 12, "16.71"),
-        event("x2", "pos", "P2505010000050", "delivered", 30, "16.71")])
-    assert link_legs([lion, posted])["pos:P2505010000050"].method == "origin"
+    posted = [event("x1", "pos", "P2505010000050", "picked_up", 12, "16.71"),
+              event("x2", "pos", "P2505010000050", "delivered", 30, "16.71")]
+    assert links(lion_leg(), posted)["pos:P2505010000050"][1] == "origin"
 
 
 def test_candidate_outside_the_window_or_below_threshold_is_not_linked():
     lion = lion_leg(destination=None)
     too_late = pos_leg("P2505010000030", 10 + 80)
     too_early = pos_leg("P2505010000031", 10 - 8)
-    links = link_legs([lion, too_late, too_early])
-    assert all(links[leg].method == "origin" for leg in links)
+    assert {m for _, m, _ in links(lion, too_late, too_early).values()} == {"origin"}
 
 
 def test_each_candidate_goes_to_one_handover_best_first():
     a = lion_leg("19LP0000000000001", hours=10)
     b = lion_leg("19LP0000000000002", hours=30)
-    near_a = pos_leg("P2505010000040", 12)
-    near_b = pos_leg("P2505010000041", 33)
-    links = link_legs([a, b, near_a, near_b])
-    assert links["pos:P2505010000040"].shipment_id == a.leg
-    assert links["pos:P2505010000041"].shipment_id == b.leg
+    found = links(a, b, pos_leg("P2505010000040", 12), pos_leg("P2505010000041", 33))
+    assert found["pos:P2505010000040"][0] == "lion:19LP0000000000001"
+    assert found["pos:P2505010000041"][0] == "lion:19LP0000000000002"
 
 
 def test_links_do_not_depend_on_order():
-    legs = [lion_leg("19LP0000000000001", 10), lion_leg("19LP0000000000002", 30),
-            pos_leg("P2505010000040", 12), pos_leg("P2505010000041", 33),
-            pos_leg("P2505010000042", 20, "31.71", "31.71")]
-    expected = link_legs(legs)
+    events = [e for leg in (lion_leg("19LP0000000000001", 10), lion_leg("19LP0000000000002", 30),
+                            pos_leg("P2505010000040", 12), pos_leg("P2505010000041", 33),
+                            pos_leg("P2505010000042", 20, "31.71", "31.71")) for e in leg]
+    expected = links(events)
     rng = random.Random(7)
     for _ in range(20):
-        rng.shuffle(legs)
-        assert link_legs(legs) == expected
+        rng.shuffle(events)
+        assert links(events) == expected

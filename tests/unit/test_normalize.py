@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +38,16 @@ def test_bad_rows_become_failures_beside_the_events():
     assert [f.row for f in out.failures] == [1, 3]
     assert all(f.partner == "pos" and f.stage == "normalize" for f in out.failures)
     assert out.events
+
+
+def test_an_event_with_an_overlong_text_is_a_failure_and_its_neighbours_go_on():
+    document = json.loads((FIXTURES / "pos" / "delivered.json").read_bytes())
+    document["response"]["data"][2]["eventName"] = "PAKET " * 1000
+    out = normalize_record(raw(json.dumps(document).encode()))
+    (failure,) = out.failures
+    assert failure.partner == "pos" and failure.error_class == "PayloadError"
+    assert failure.row == 2 and "5,999 characters, more than the 4,096" in failure.message
+    assert len(out.events) == 6 and all(len(e["raw_text"]) < 4096 for e in out.events)
 
 
 def test_not_found_gives_nothing_and_no_failure():

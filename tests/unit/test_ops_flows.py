@@ -11,21 +11,30 @@ from lintas.connectors.registry import PARTNERS
 from lintas.core.deadletters import Failure, headers_for
 from lintas.streams.ops.flows import SINK_GROUP, AgentRecords, agent_flows, agent_records
 from lintas.streams.ops.tails import DeadLetterKey, DeadLetterTally, EventFreshness, dead_letter_key
-from lintas.streams.pipeline import LEG_UPDATES, OUTLETS_BY_REGION, SHIPMENT_LEGS
+from lintas.streams.pipeline import (
+    HANDOVER_MATCHES,
+    LEG_MESSAGES,
+    OUTLETS_BY_REGION,
+    REGION_SUMMARIES,
+    SHIPMENT_LEGS,
+)
 from lintas.streams.view.sink import SINK_GROUP as VIEW_SINK_GROUP
 from lintas.streams.view.sink import ViewSink
 
 
 def test_flows_follow_the_agents_and_the_sink():
     flows = {f.agent: f for f in agent_flows("lintas", ["pos", "jne"])}
-    assert list(flows) == ["normalize_records", "collect_legs", "link_legs", "assemble_shipments",
-                           "place_outlets", "match_service_points", "view_sink"]
+    assert list(flows) == ["normalize_records", "collect_legs", "match_handovers",
+                           "assemble_shipments", "place_outlets", "match_service_points",
+                           "view_sink"]
     assert flows["normalize_records"].inputs == ("lintas.raw.jne", "lintas.raw.pos")
     assert flows["normalize_records"].outputs == (
         "lintas.shipment-events.v1", "lintas.network-nodes.v1", "lintas.dlq.v1")
-    assert flows["collect_legs"].outputs == (LEG_UPDATES,)
-    assert flows["link_legs"].inputs == (LEG_UPDATES,)
-    assert flows["link_legs"].outputs == (SHIPMENT_LEGS,)
+    assert flows["collect_legs"].inputs == ("lintas.shipment-events.v1", LEG_MESSAGES,
+                                            HANDOVER_MATCHES)
+    assert flows["collect_legs"].outputs == (LEG_MESSAGES, REGION_SUMMARIES, SHIPMENT_LEGS)
+    assert flows["match_handovers"].inputs == (REGION_SUMMARIES,)
+    assert flows["match_handovers"].outputs == (HANDOVER_MATCHES,)
     assert flows["assemble_shipments"].inputs == (SHIPMENT_LEGS,)
     assert flows["place_outlets"].outputs == (OUTLETS_BY_REGION,)
     assert flows["match_service_points"].inputs == (OUTLETS_BY_REGION,)
@@ -60,7 +69,7 @@ def test_records_in_and_out_are_sums_of_committed_and_log_end_offsets():
     assert records["normalize_records"] == AgentRecords("normalize_records", 17, 44 + 6 + 7 + 3)
     assert records["collect_legs"] == AgentRecords("collect_legs", 40, None)
     assert records["view_sink"] == AgentRecords("view_sink", 3, None)
-    assert records["link_legs"] == AgentRecords("link_legs", None, None)
+    assert records["match_handovers"] == AgentRecords("match_handovers", None, None)
 
 
 def test_dead_letter_labels_come_from_the_error_headers():

@@ -60,7 +60,7 @@ def synthetic_snapshot() -> OpsSnapshot:
         log_start=log_start,
         log_end=log_end,
         agents=(AgentRecords("normalize_records", 180, 900), AgentRecords("view_sink", 10, None),
-                AgentRecords("link_legs", None, None)),
+                AgentRecords("match_handovers", None, None)),
         dead_letters={DeadLetterKey("pos", "normalize", "InvalidEvent"): 5,
                       DeadLetterKey("unknown", "sink", "SchemaError"): 2},
         partners=(PartnerFreshness("pos", int((NOW - 30) * 1000), int((NOW - 3600) * 1000)),
@@ -113,7 +113,7 @@ def test_unknown_figures_are_left_out_not_made_up():
     assert ("lintas_consumergroup_time_to_clear_seconds", tuple(sorted(pos0.items()))) \
         not in found  # the lag is not shrinking: it will not clear
     assert not any(labels == (("partner", "jne"),) for _, labels in found)
-    assert not any(name.startswith("lintas_agent_") and labels == (("agent", "link_legs"),)
+    assert not any(name.startswith("lintas_agent_") and labels == (("agent", "match_handovers"),)
                    for name, labels in found)
 
 

@@ -76,7 +76,7 @@ def test_series_give_lag_throughput_dlq_per_minute_and_freshness():
     assert series["lag"] == {"lintas": [30, 30, 30], "lintas-view-sink": [15, 15, 15]}
     assert series["throughput"]["normalize_records"] == [None, 10.0, None]
     assert series["throughput"]["view_sink"] == [None, 0.0, 0.0]
-    assert "link_legs" not in series["throughput"]  # never known
+    assert "match_handovers" not in series["throughput"]  # never known
     # 7 dead letters, then 10 after 10 s, then 12 after 10 s more.
     assert series["dlq_per_minute"] == [None, pytest.approx(18.0), pytest.approx(12.0)]
     assert series["record_age"] == {"pos": [26.0, 36.0, 46.0]}
