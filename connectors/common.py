@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from lintas.connectors.tracking import normalize_tracking_number
@@ -85,7 +87,8 @@ def json_value(text: str) -> Any:
         raise ValueError("not JSON this parser reads: nested too deeply") from None
     except ValueError:  # Python's limit on the digits of an integer
         raise ValueError("not JSON this parser reads: a number has thousands of digits") from None
-    if _SURROGATE_ESCAPE.search(text) or (not text.isascii() and _SURROGATE.search(text)):
+    if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or (
+            not text.isascii() and _SURROGATE.search(text)):
         value = _repaired(value)
     return value
 
@@ -109,10 +112,75 @@ def load_json(payload: bytes | str | dict[str, Any] | list[Any], partner: str) -
 
 def text(value: Any) -> str | None:
     """A loose field as trimmed text; numbers become text, blanks and ``-`` become None."""
+    if type(value) is str:  # the usual case, without the checks below
+        out = value.strip()
+        if not out.isascii():
+            out = repair_text(out)
+        return out if out and out != "-" else None
     if value is None or isinstance(value, (dict, list, bool)):
         return None
     out = repair_text(str(value).strip())
     return out if out and out != "-" else None
+
+
+# Fields as strptime reads them, restricted to their zero-padded ASCII spelling: whatever
+# these match, strptime with the same format reads the same way.
+_STRICT_FIELDS = {
+    "Y": "([0-9]{4})",
+    "m": "(0[1-9]|1[0-2])",
+    "d": "(0[1-9]|[12][0-9]|3[01])",
+    "H": "([01][0-9]|2[0-3])",
+    "M": "([0-5][0-9])",
+    "S": "([0-5][0-9])",
+}
+_DATE_TIME_FIELDS = "YmdHMS"
+#: Formats whose strict spelling ``datetime.fromisoformat`` reads, and faster.
+_ISO_FORMATS = frozenset({"%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+                          "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"})
+
+
+@cache
+def _strict_reader(fmt: str) -> tuple[re.Pattern[str], Callable[[re.Match[str]], datetime]] | None:
+    """A regular expression reading ``fmt``'s usual spelling (zero-padded ASCII digits),
+    and the naive datetime of what it matched; None when ``fmt`` has other directives or
+    no full date."""
+    pattern, fields = [], []
+    rest = iter(fmt)
+    for char in rest:
+        if char != "%":
+            pattern.append(re.escape(char))
+            continue
+        directive = next(rest, "")
+        if directive not in _STRICT_FIELDS or directive in fields:
+            return None
+        pattern.append(_STRICT_FIELDS[directive])
+        fields.append(directive)
+    if not {"Y", "m", "d"} <= set(fields):
+        return None
+    if fmt in _ISO_FORMATS:
+        return re.compile("".join(pattern)), lambda found: datetime.fromisoformat(found.string)
+    # The fields in datetime's order, a missing one read from a last "0".
+    pick = itemgetter(*(fields.index(f) if f in fields else len(fields)
+                        for f in _DATE_TIME_FIELDS))
+
+    def read(found: re.Match[str]) -> datetime:
+        year, month, day, hour, minute, second = map(int, pick((*found.groups(), "0")))
+        return datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 (naive)
+
+    return re.compile("".join(pattern)), read
+
+
+def _strict_time(raw: str, fmt: str) -> datetime | None:
+    """``raw`` read with ``fmt`` when it is spelled the usual way (``2024-01-31 08:05:00``
+    for ``%Y-%m-%d %H:%M:%S``), without strptime's cost; None when it is not, or when
+    ``fmt`` is not one this reads (then only strptime decides). ValueError for a date
+    that does not exist, as strptime's."""
+    reader = _strict_reader(fmt)
+    if reader is None:
+        return None
+    pattern, read = reader
+    found = pattern.fullmatch(raw)
+    return read(found) if found is not None else None
 
 
 def parse_time(value: Any, formats: tuple[str, ...]) -> datetime:
@@ -122,8 +190,9 @@ def parse_time(value: Any, formats: tuple[str, ...]) -> datetime:
         raise ValueError("time is missing")
     for fmt in formats:
         try:
+            moment = _strict_time(raw, fmt)
             # Naive unless ``fmt`` has %z: the caller localizes a partner's wall-clock time.
-            return datetime.strptime(raw, fmt)  # noqa: DTZ007
+            return moment if moment is not None else datetime.strptime(raw, fmt)  # noqa: DTZ007
         except ValueError:
             continue
     raise ValueError(f"time {raw!r} is not in a known format")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from operator import attrgetter
 from typing import Any, TypeAlias
 
 from lintas.connectors.common import repair_text
@@ -44,6 +45,7 @@ class Reference:
 
 _TEXT_FIELDS = ("tracking_number", "raw_status", "raw_text", "location_name", "location_code",
                 "postal_code", "region_code", "detail", "receiver")
+_texts = attrgetter(*_TEXT_FIELDS)
 
 
 @dataclass(slots=True)
@@ -68,11 +70,13 @@ class Event:
     event_id: str = field(default="")
 
     def __post_init__(self) -> None:
-        for name in _TEXT_FIELDS:  # whatever a parser missed, the event still encodes
-            value = getattr(self, name)
-            if value is not None and not value.isascii():
-                setattr(self, name, repair_text(value))
-        if any(r.value and not r.value.isascii() for r in self.references):
+        texts = _texts(self)
+        # Whatever a parser missed, the event still encodes (one look in the usual case).
+        if not "".join(filter(None, texts)).isascii():
+            for name, value in zip(_TEXT_FIELDS, texts, strict=True):
+                if value is not None and not value.isascii():
+                    setattr(self, name, repair_text(value))
+        if self.references and any(r.value and not r.value.isascii() for r in self.references):
             self.references = tuple(Reference(r.kind, r.partner, repair_text(r.value or ""))
                                     for r in self.references)
         if not self.event_id:

@@ -92,9 +92,12 @@ class Partner:
             result = self.parse_tracking(payload, request_key=request_key, **options)
         except RecursionError:
             raise PayloadError(f"{self.id}: payload is nested too deeply") from None
-        flags = self.tracking_numbers.flags
+        flags: dict[str, tuple[str, ...]] = {}  # a payload's events share their number
         for event in result.events:
-            event.tracking_number_flags = flags(event.tracking_number)
+            number = event.tracking_number
+            if number not in flags:
+                flags[number] = self.tracking_numbers.flags(number)
+            event.tracking_number_flags = flags[number]
         return result
 
     def parse_outlets(self, payload: bytes | str, *, updated_at: datetime) -> NetworkResult:

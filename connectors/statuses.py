@@ -16,12 +16,9 @@ from lintas.schemas.statuses import Status
 
 __all__ = ["StatusTable", "normalize_code"]
 
-_SPACES = re.compile(r"\s+")
-
-
 def normalize_code(raw: object) -> str:
     """Upper-case, trimmed, inner whitespace folded: the form table keys are compared in."""
-    return _SPACES.sub(" ", str(raw)).strip().upper()
+    return " ".join(str(raw).split()).upper()
 
 
 class StatusTable:
@@ -52,14 +49,19 @@ class StatusTable:
             for status, words in (text_overrides or {}).items()
             for word in words
         ]
+        # Matches where any of the overrides does: most texts say none, and one search
+        # tells so (the overrides' order decides only among those that match).
+        self._any_override = re.compile(
+            "|".join(f"(?:{p.pattern})" for p, _ in self.text_overrides) or "(?!)")
 
     def lookup(self, raw_code: object, text: str | None = None) -> Status:
         """The canonical status of ``raw_code`` (refined by ``text``), ``unknown`` if unlisted."""
         if text and self.text_overrides:
             upper = normalize_code(text)
-            for pattern, status in self.text_overrides:
-                if pattern.search(upper):
-                    return status
+            if self._any_override.search(upper):
+                for pattern, status in self.text_overrides:
+                    if pattern.search(upper):
+                        return status
         key = normalize_code(raw_code)
         mapped = self.codes.get(key)
         if mapped is None:

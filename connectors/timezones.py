@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from lintas.connectors.common import parse_time, repair_text, text
@@ -164,6 +165,7 @@ def zone_for_city_code(code: str | None) -> timezone | None:
     return zone_for_region_code(city.region_code) if city else None
 
 
+@lru_cache(maxsize=256)  # a handful of zones and offsets recur
 def format_offset(tz: timezone | timedelta | None) -> str:
     """``+07:00`` style text of an offset."""
     delta = tz.utcoffset(None) if isinstance(tz, timezone) else tz

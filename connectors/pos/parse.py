@@ -12,6 +12,7 @@ receiver or sender, product, weight, content.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -77,7 +78,8 @@ def _office_code(value: Any) -> str | None:
     return code.zfill(5) if code.isdigit() and len(code) < 5 else code
 
 
-def _event(value: Any, index: int, request_key: str | None) -> Event:
+def _event(value: Any, index: int, request_key: str | None,
+           mask: Callable[[str], str] = mask_text) -> Event:
     row = row_object(value, "event")
     tracking_number = row_tracking_number(row, "barcode", request_key, "event")
     event_name = required_text(row, "eventName", "event")
@@ -93,14 +95,14 @@ def _event(value: Any, index: int, request_key: str | None) -> Event:
         receiver = mask_name(parts[_RECEIVER_PART])
     if len(parts) > _RECEIVER_PART and parts[_RECEIVER_PART]:
         parts[_RECEIVER_PART] = mask_name(parts[_RECEIVER_PART])
-    detail = mask_text("~~".join(parts)) if any(parts) else None
+    detail = mask("~~".join(parts)) if any(parts) else None
     location_name = text(row.get("officeName")) or text(row.get("office"))
     return Event(
         partner=PARTNER,
         tracking_number=tracking_number,
         status=status,
         raw_status=" ".join(event_name.upper().split()),
-        raw_text=mask_text(" ".join(status_text.split())),
+        raw_text=mask(" ".join(status_text.split())),
         time=read_local_time(row.get("eventDate"), _TIME_FORMATS, postal_code=postal_code),
         location_name=location_name,
         location_code=office_code,
@@ -120,5 +122,13 @@ def parse_tracking(payload: Payload, *, request_key: str | None = None) -> Parse
     """
     rows, not_found = _rows(load_json(payload, PARTNER))
     result = ParseResult(not_found=not_found)
-    result.add_rows(PARTNER, rows or (), partial(_event, request_key=request_key))
+    # Every row repeats the shipment's description, and statuses recur: each text once.
+    masked: dict[str, str] = {}
+
+    def mask(text: str) -> str:
+        if text not in masked:
+            masked[text] = mask_text(text)
+        return masked[text]
+
+    result.add_rows(PARTNER, rows or (), partial(_event, request_key=request_key, mask=mask))
     return result
