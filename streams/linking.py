@@ -15,9 +15,11 @@ Each partner's tracking number is a *leg*; legs are linked
 - **heuristically** when a leg says it was handed to a partner without naming the
   number (Lion's ``PAKET AKAN DIKIRIMKAN OLEH (PT POS. ), PALEMBANG``): the receiving
   partner's legs that start within :data:`WINDOW` after the hand-over are scored on time,
-  place (region of the hand-over against the candidate's first region) and destination;
-  the best candidate above :data:`THRESHOLD` is linked with its score as confidence. A
-  candidate is claimed by one hand-over only, best scores first.
+  place (region of the hand-over against the candidate's first region) and destination,
+  and a candidate whose own scans name the giver as the sender (Pos's posting of a parcel
+  ``LION PARCEL`` sent) halves the remaining doubt; one naming another courier is no
+  candidate. The best candidate above :data:`THRESHOLD` is linked with its score as
+  confidence. A candidate is claimed by one hand-over only, best scores first.
 
 Who decides is sharded: each leg about itself (:mod:`lintas.streams.legs`), each region
 about its unnamed hand-overs (:mod:`lintas.streams.handovers`). A shipment's id is its
@@ -193,7 +195,10 @@ def score(handover: Handover, giver: LegSummary, candidate: LegSummary) -> float
                           giver.destination_region == candidate.destination_region) else 0.0
     if not place and not destination:
         return 0.0
-    return round(0.45 * place + 0.25 * destination + 0.30 * time_score, 3)
+    points = 0.45 * place + 0.25 * destination + 0.30 * time_score
+    if giver.partner in candidate.senders:
+        points += (1 - points) / 2  # the receiver's own scans name the giver as the sender
+    return round(points, 3)
 
 
 Agreements = frozenset[tuple[str, str]]

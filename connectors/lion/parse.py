@@ -26,6 +26,7 @@ from lintas.connectors.common import (
     row_object,
     text,
 )
+from lintas.connectors.companies import carrier_named
 from lintas.connectors.lion.statuses import STATUSES
 from lintas.connectors.masking import mask_text, masked_name_in
 from lintas.connectors.model import Event, ParseResult, Payload, Reference
@@ -49,8 +50,6 @@ LOCAL_CITY_CODES: dict[str, CityCode] = {
     )
 }
 
-# Carriers Lion hands parcels over to, as named inside "DIKIRIMKAN OLEH (...)".
-_CARRIERS = {"PT POS": "pos", "POS": "pos", "POS INDONESIA": "pos", "PT POS INDONESIA": "pos"}
 _HANDOVER = re.compile(r"DIKIRIMKAN\s+OLEH\s*\(([^)]*)\)", re.IGNORECASE)
 _RECEIVER = re.compile(r"DITERIMA\s+OLEH\s+([A-Z][A-Z.' ]*?)\s*(?:\(|,|\d|$)", re.IGNORECASE)
 
@@ -76,8 +75,7 @@ def _references(desc: str) -> tuple[Reference, ...]:
     match = _HANDOVER.search(desc)
     if not match:
         return ()
-    carrier = " ".join(re.sub(r"[^A-Z ]", " ", match.group(1).upper()).split())
-    partner = _CARRIERS.get(carrier)
+    partner = carrier_named(match.group(1))  # the carrier taking the parcel on
     return (Reference("handover_to", partner, None),) if partner else ()
 
 

@@ -25,8 +25,9 @@ from lintas.connectors.common import (
     row_tracking_number,
     text,
 )
+from lintas.connectors.companies import carrier_named, names_company
 from lintas.connectors.masking import mask_name, mask_text
-from lintas.connectors.model import Event, ParseResult, Payload
+from lintas.connectors.model import Event, ParseResult, Payload, Reference
 from lintas.connectors.pos.statuses import STATUSES
 from lintas.connectors.regions import regency_for_office_code
 from lintas.connectors.timezones import read_local_time
@@ -90,11 +91,13 @@ def _event(value: Any, index: int, request_key: str | None,
     status_text = text(row.get("status")) or ""
     parts = [p.strip() for p in (text(row.get("description")) or "").split("~~")]
     status = STATUSES.lookup(event_name, status_text)
-    receiver = None
-    if status is Status.DELIVERED and len(parts) > _RECEIVER_PART and parts[_RECEIVER_PART]:
-        receiver = mask_name(parts[_RECEIVER_PART])
-    if len(parts) > _RECEIVER_PART and parts[_RECEIVER_PART]:
-        parts[_RECEIVER_PART] = mask_name(parts[_RECEIVER_PART])
+    party = parts[_RECEIVER_PART] if len(parts) > _RECEIVER_PART else ""
+    if party and not names_company(party):
+        parts[_RECEIVER_PART] = mask_name(party)
+    receiver = parts[_RECEIVER_PART] or None if status is Status.DELIVERED else None
+    # A courier as the sender: the parcel was handed over to Pos (Lion posting at a counter).
+    sender = carrier_named(party) if status is not Status.DELIVERED else None
+    references = (Reference("handover_from", sender, None),) if sender else ()
     detail = mask("~~".join(parts)) if any(parts) else None
     location_name = text(row.get("officeName")) or text(row.get("office"))
     return Event(
@@ -110,6 +113,7 @@ def _event(value: Any, index: int, request_key: str | None,
         region_code=regency_for_office_code(postal_code, location_name),
         detail=detail,
         receiver=receiver,
+        references=references,
         sequence=index,
     )
 

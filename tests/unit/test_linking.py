@@ -161,3 +161,29 @@ def test_links_do_not_depend_on_order():
     for _ in range(20):
         rng.shuffle(events)
         assert links(events) == expected
+
+
+def _posted(tn, hours, sender=None):
+    refs = [{"kind": "handover_from", "partner": sender, "value": None}] if sender else []
+    return [event(f"{tn}-1", "pos", tn, "picked_up", hours, "16.71", refs=refs),
+            event(f"{tn}-2", "pos", tn, "delivered", hours + 20, "16.71", refs=())]
+
+
+def test_a_posting_whose_sender_is_the_handing_courier_is_its_hand_over():
+    lion = lion_leg(destination=None)
+    by_lion = _posted("P2505010000060", 40, sender="lion")   # 30 h after the hand-over
+    found = links(lion, by_lion, _posted("P2505010000061", 12),
+                  _posted("P2505010000062", 12, sender="jne"))
+    base = 0.45 + 0.30 * (1 - (30 - 24) / 48)
+    assert found["pos:P2505010000060"] == ("lion:19LP1234567890123", "heuristic",
+                                           round(base + (1 - base) / 2, 3))
+    # A posting naming no courier is a new parcel; one naming another courier is not Lion's.
+    assert found["pos:P2505010000061"][1] == "origin"
+    assert found["pos:P2505010000062"][1] == "origin"
+
+
+def test_the_sender_outweighs_a_closer_candidate_that_names_no_one():
+    lion = lion_leg(destination=None)
+    found = links(lion, pos_leg("P2505010000070", 11), _posted("P2505010000071", 30, "lion"))
+    assert found["pos:P2505010000071"][:2] == ("lion:19LP1234567890123", "heuristic")
+    assert found["pos:P2505010000070"][1] == "origin"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from lintas.connectors.model import Reference
 from lintas.connectors.pos import PARTNER
 from tests.support.partners import assert_local_times, recorded_doc, recorded_result, recorded_rows
 
@@ -48,3 +49,31 @@ def test_a_row_without_a_date_or_an_event_name_is_a_problem_naming_it():
     problems = recorded_result(PARTNER, "bad_rows").problems
     assert [p.row for p in problems] == [1, 3]
     assert "0000-00-00" in problems[0].message and "eventName" in problems[1].message
+
+
+def _with_party(party: str) -> dict:
+    doc = recorded_doc(PARTNER, "delivered")
+    for row in doc["response"]["data"]:
+        parts = row["description"].split("~~")
+        parts[2] = party
+        row["description"] = "~~".join(parts)
+    return doc
+
+
+def test_a_courier_posting_at_a_counter_is_named_as_the_sender_unmasked():
+    events = parse_tracking(_with_party("LION PARCEL")).events
+    posted = [e for e in events if e.status.value != "delivered"]
+    assert posted and all(e.references == (Reference("handover_from", "lion", None),)
+                          for e in posted)
+    assert all("~~LION PARCEL~~" in (e.detail or "") for e in events)
+    delivered = [e for e in events if e.status.value == "delivered"]
+    assert delivered and all(e.references == () for e in delivered)
+
+
+def test_shops_stay_named_and_people_are_masked():
+    shop = parse_tracking(_with_party("TOKO BERKAH JAYA")).events
+    assert all("~~TOKO BERKAH JAYA~~" in (e.detail or "") for e in shop)
+    assert all(e.references == () for e in shop)
+    person = parse_tracking(_with_party("RINA KARTIKA")).events
+    assert all("~~R*** K******~~" in (e.detail or "") for e in person)
+    assert [e.receiver for e in person if e.receiver] == ["R*** K******"]
