@@ -4,12 +4,14 @@ A shipment's state (table: shipment id -> bytes) is the set of its legs, each wi
 events, link method and confidence. A ``leg`` assignment sets a whole leg, ``events`` adds
 to one, a ``drop`` removes it; the shipment's view is then the pure
 :func:`lintas.streams.reconcile.reconcile` over the union of its legs' events — or ``None``
-when no leg is left, which becomes a tombstone on ``lintas.shipments.v1``.
+when no leg is left, which becomes a tombstone on ``lintas.shipments.v1``. A ``reopen``
+adds a late event to a leg of a closed shipment (:mod:`lintas.streams.closing`).
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -20,35 +22,62 @@ from lintas.streams.messages import LegAssignment
 from lintas.streams.reconcile import distinct, reconcile
 from lintas.streams.tables import StateTable
 
-__all__ = ["Assembler"]
+__all__ = ["Assembler", "Closed", "ShipmentState", "decode_state", "encode_state"]
 
 
 @cache
 def _schema() -> Any:
     return fastavro.parse_schema({
         "type": "record", "name": "ShipmentState", "namespace": "id.lintas.internal",
-        "fields": [{"name": "legs", "type": {"type": "array", "items": {
-            "type": "record", "name": "AssignedLeg", "fields": [
-                {"name": "leg", "type": "string"},
-                {"name": "method", "type": "string"},
-                {"name": "confidence", "type": "double"},
-                {"name": "events",
-                 "type": {"type": "array", "items": load_schema("ShipmentEvent")}},
-            ]}}}],
+        "fields": [
+            {"name": "legs", "type": {"type": "array", "items": {
+                "type": "record", "name": "AssignedLeg", "fields": [
+                    {"name": "leg", "type": "string"},
+                    {"name": "method", "type": "string"},
+                    {"name": "confidence", "type": "double"},
+                    {"name": "events",
+                     "type": {"type": "array", "items": load_schema("ShipmentEvent")}},
+                ]}}},
+            {"name": "archive_partition", "type": "int", "default": -1},
+            {"name": "archive_offset", "type": "long", "default": -1},
+        ],
     })
 
 
-def _decode(data: bytes | None) -> dict[str, dict[str, Any]]:
+@dataclass
+class ShipmentState:
+    """A shipment's legs (leg -> its method, confidence and events); a closed shipment
+    keeps none, only where its archived state is (partition, offset)."""
+
+    legs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    archive: tuple[int, int] | None = None
+
+
+def decode_state(data: bytes | None) -> ShipmentState:
     if not data:
-        return {}
+        return ShipmentState()
     record: Any = fastavro.schemaless_reader(io.BytesIO(data), _schema())
-    return {leg["leg"]: leg for leg in record["legs"]}
+    archive = (record["archive_partition"], record["archive_offset"])
+    return ShipmentState({leg["leg"]: leg for leg in record["legs"]},
+                         archive if archive[0] >= 0 else None)
 
 
-def _encode(legs: dict[str, dict[str, Any]]) -> bytes:
+def encode_state(state: ShipmentState) -> bytes:
     buffer = io.BytesIO()
-    fastavro.schemaless_writer(buffer, _schema(), {"legs": [legs[k] for k in sorted(legs)]})
+    partition, offset = state.archive or (-1, -1)
+    fastavro.schemaless_writer(buffer, _schema(), {
+        "legs": [state.legs[k] for k in sorted(state.legs)],
+        "archive_partition": partition, "archive_offset": offset})
     return buffer.getvalue()
+
+
+class Closed(Exception):
+    """The shipment was closed: its state must be read back from the archive first."""
+
+    def __init__(self, shipment_id: str, archive: tuple[int, int]) -> None:
+        super().__init__(f"shipment {shipment_id} is closed; its state is archived at "
+                         f"partition {archive[0]}, offset {archive[1]}")
+        self.shipment_id, self.archive = shipment_id, archive
 
 
 class Assembler:
@@ -57,21 +86,44 @@ class Assembler:
     def __init__(self, table: StateTable) -> None:
         self.table = table
 
-    def apply(self, message: LegAssignment) -> dict[str, Any] | None:
-        """Take one assignment; return the shipment's new view, or None if it has no leg left."""
-        legs = _decode(self.table.get(message.shipment_id))
+    def apply(self, message: LegAssignment,
+              archived: bytes | None = None) -> dict[str, Any] | None:
+        """Take one assignment; return the shipment's new view, or None if it has no leg
+        left. A message for a closed shipment raises :class:`Closed` unless ``archived``
+        (the state it was closed with) is given: then the shipment is open again."""
+        sid = message.shipment_id
+        state = decode_state(self.table.get(sid))
+        if state.archive is not None:
+            if archived is None:
+                raise Closed(sid, state.archive)
+            state = decode_state(archived)
+        legs = state.legs
         if message.kind == "drop":
             legs.pop(message.leg, None)
         else:
-            adding = message.kind == "events" and message.leg in legs
-            known = legs[message.leg]["events"] if adding else []
-            legs[message.leg] = {"leg": message.leg, "method": message.method,
-                                 "confidence": message.confidence,
-                                 "events": list(distinct([*known, *message.events]).values())}
+            adding = message.kind in ("events", "reopen") and message.leg in legs
+            known = legs[message.leg] if adding else {
+                "method": message.method, "confidence": message.confidence, "events": []}
+            legs[message.leg] = {"leg": message.leg, "method": known["method"],
+                                 "confidence": known["confidence"],
+                                 "events": list(distinct([*known["events"],
+                                                          *message.events]).values())}
+            if message.kind != "reopen":
+                legs[message.leg].update(method=message.method, confidence=message.confidence)
         if not legs:
-            self.table.pop(message.shipment_id, None)
+            self.table.pop(sid, None)
             return None
-        self.table[message.shipment_id] = _encode(legs)
+        self.table[sid] = encode_state(ShipmentState(legs))
+        return self.view(sid, legs)
+
+    @staticmethod
+    def view(sid: str, legs: dict[str, dict[str, Any]]) -> dict[str, Any]:
         events = [e for leg in legs.values() for e in leg["events"]]
         links = {leg["leg"]: (leg["method"], leg["confidence"]) for leg in legs.values()}
-        return reconcile(message.shipment_id, events, links=links)
+        return reconcile(sid, events, links=links)
+
+    def close(self, sid: str, archive: tuple[int, int]) -> list[str]:
+        """Keep only where ``sid``'s state was archived; return its legs (to tell them)."""
+        legs = sorted(decode_state(self.table.get(sid)).legs)
+        self.table[sid] = encode_state(ShipmentState(archive=archive))
+        return legs

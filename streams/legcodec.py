@@ -16,7 +16,16 @@ import fastavro
 
 from lintas.schemas.codec import load_schema
 from lintas.streams.handovers import RegionRecord
-from lintas.streams.legs import Adopt, Claim, ClaimFrom, LegMessage, LegRecord, Parent, Root
+from lintas.streams.legs import (
+    Adopt,
+    Claim,
+    ClaimFrom,
+    Close,
+    LegMessage,
+    LegRecord,
+    Parent,
+    Root,
+)
 from lintas.streams.linking import LegSummary
 
 __all__ = [
@@ -50,6 +59,8 @@ def _leg_schema() -> Any:
             {"name": "depth", "type": "int"},
             {"name": "children", "type": {"type": "array", "items": "string"}},
             {"name": "sent_to", "type": ["null", "string"]},
+            {"name": "closed", "type": ["null", "string"], "default": None},
+            {"name": "closed_at", "type": "long", "default": 0},
         ],
     })
 
@@ -90,7 +101,7 @@ def encode_leg(record: LegRecord) -> bytes:
         "confirmed": record.confirmed, "picks": record.picks,
         "parent": record.parent, "method": record.method, "confidence": record.confidence,
         "root": record.root, "depth": record.depth, "children": record.children,
-        "sent_to": record.sent_to,
+        "sent_to": record.sent_to, "closed": record.closed, "closed_at": record.closed_at,
     })
 
 
@@ -105,6 +116,7 @@ def decode_leg(leg: str, data: bytes | None) -> LegRecord:
         confirmed=list(r["confirmed"]), picks=dict(r["picks"]),
         parent=r["parent"], method=r["method"], confidence=r["confidence"], root=r["root"],
         depth=r["depth"], children=list(r["children"]), sent_to=r["sent_to"],
+        closed=r["closed"], closed_at=r["closed_at"],
     )
 
 
@@ -143,6 +155,8 @@ def encode_message(message: LegMessage) -> bytes:
                 "confidence": message.confidence, "withdraw": message.withdraw}
     elif isinstance(message, Adopt):
         body = {"type": "adopt", "child": message.child, "adopt": message.adopt}
+    elif isinstance(message, Close):
+        body = {"type": "close", "shipment_id": message.shipment_id, "at": message.at}
     else:
         body = {"type": "root", "parent": message.parent, "root": message.root,
                 "depth": message.depth}
@@ -164,4 +178,6 @@ def decode_message(data: bytes) -> LegMessage:
         return Adopt(body["child"], bool(body["adopt"]))
     if kind == "root":
         return Root(body["parent"], body["root"], int(body["depth"]))
+    if kind == "close":
+        return Close(body["shipment_id"], int(body["at"]))
     raise ValueError(f"not a leg message: type {kind!r}")

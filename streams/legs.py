@@ -14,7 +14,10 @@ parent's root, or itself) names its shipment. Messages between legs:
 - :class:`Parent` — "take me as parent" (or withdraw it), from a confirming giver or from
   the region matcher's heuristic (:mod:`lintas.streams.handovers`);
 - :class:`Adopt` — to a parent: add (or remove) this child;
-- :class:`Root` — to a child: the parent's root and depth.
+- :class:`Root` — to a child: the parent's root and depth;
+- :class:`Close` — from the assembler: the leg's shipment is closed
+  (:mod:`lintas.streams.closing`); the leg keeps only which shipment it was in, and a late
+  event of it goes to that shipment as a ``reopen``.
 
 Outputs are (destination, key, message): ``legs`` (another leg), ``handovers`` (the region
 matcher, keyed by region) and ``shipments`` (:class:`LegAssignment` to the assembler,
@@ -44,6 +47,7 @@ __all__ = [
     "Adopt",
     "Claim",
     "ClaimFrom",
+    "Close",
     "LegRecord",
     "LegStep",
     "Output",
@@ -88,7 +92,13 @@ class Root:
     depth: int
 
 
-LegMessage = Claim | ClaimFrom | Parent | Adopt | Root
+@dataclass(frozen=True)
+class Close:
+    shipment_id: str
+    at: int  # the assembler's watermark, epoch milliseconds
+
+
+LegMessage = Claim | ClaimFrom | Parent | Adopt | Root | Close
 
 
 @dataclass
@@ -115,6 +125,9 @@ class LegRecord:
     children: list[str] = field(default_factory=list)
     #: the shipment this leg's events went to last (the assembler's key)
     sent_to: str | None = None
+    #: set once the leg's shipment is closed: that shipment, and when (epoch ms)
+    closed: str | None = None
+    closed_at: int = 0
 
     @property
     def shipment_id(self) -> str:
@@ -135,6 +148,11 @@ class LegStep:
     def event(self, event: Mapping[str, Any], topic: str, offset: int) -> list[Output]:
         """A canonical event of this leg, read at ``offset`` of ``topic``."""
         record = self.record
+        if record.closed is not None:  # a late event: it reopens the shipment
+            self.out.append(("shipments", record.closed, LegAssignment(
+                record.closed, record.leg, "reopen", record.method, record.confidence,
+                [dict(event)])))
+            return self.out
         if self._redelivered(topic, offset):
             return self._everything()
         seen = record.events.get(event["event_id"])
@@ -157,10 +175,14 @@ class LegStep:
 
     def message(self, message: LegMessage, topic: str, offset: int) -> list[Output]:
         """A message from another leg (or the matcher), read at ``offset`` of ``topic``."""
+        record = self.record
+        if record.closed is not None:
+            return self._closed_message(message)
         if self._redelivered(topic, offset):
             return self._everything()
-        record = self.record
-        if isinstance(message, Claim):
+        if isinstance(message, Close):
+            self._close(message)
+        elif isinstance(message, Claim):
             record.claims[message.giver.leg] = message.giver
             self._decide()
         elif isinstance(message, ClaimFrom):
@@ -173,6 +195,28 @@ class LegStep:
             self._adopt(message)
         elif isinstance(message, Root) and message.parent == record.parent:
             self._set_root(message.root, message.depth)
+        return self.out
+
+    def _close(self, message: Close) -> None:
+        """The shipment is closed: keep only which it is (a Close for a shipment this leg
+        has left since changes nothing)."""
+        record = self.record
+        if message.shipment_id != record.shipment_id:
+            return
+        record.events, record.claims, record.asked = {}, {}, {}
+        record.confirmed, record.picks, record.children = [], {}, []
+        record.parent, record.sent_to = None, None
+        record.closed, record.closed_at = message.shipment_id, message.at
+
+    def _closed_message(self, message: LegMessage) -> list[Output]:
+        """A closed leg links nothing new; a leg that takes it as parent joins its
+        shipment (which a message to it reopens)."""
+        record = self.record
+        if isinstance(message, Adopt) and message.adopt and record.closed is not None:
+            self.out.append(("legs", message.child, Root(record.leg, record.closed,
+                                                         record.depth + 1)))
+        elif isinstance(message, Close) and message.shipment_id == record.closed:
+            record.closed_at = max(record.closed_at, message.at)  # closed again
         return self.out
 
     # -- decisions --------------------------------------------------------------------

@@ -113,6 +113,12 @@ class Settings(BaseSettings):
     handover_agreements: str = ""
     #: How often the worker looks for members' new raw topics.
     member_topics_refresh_seconds: float = Field(default=30.0, gt=0)
+    #: A shipment terminal and without events this long (in event time) leaves the
+    #: worker's tables; its state waits in the archive topic for a late event.
+    close_after_days: float = Field(default=14.0, gt=0)
+    #: How long the archive keeps a closed shipment's state (the archive topic's retention):
+    #: a later event starts a shipment of its own.
+    archive_days: float = Field(default=90.0, gt=0)
 
     # Sandboxes and connectors
     sandbox_host: str = "127.0.0.1"
