@@ -18,6 +18,7 @@ def register(cli: click.Group) -> None:
         ingest,
         kafka,
         lag,
+        loadgen,
         members,
         ops,
         partners,
@@ -40,6 +41,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(view.replay)
     cli.add_command(sandbox.sandbox)
     cli.add_command(demo.demo)
+    cli.add_command(loadgen.loadgen)
     cli.add_command(ingest.ingest)
     cli.add_command(ingest.publish)
     cli.add_command(lag.lag)
