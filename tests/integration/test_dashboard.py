@@ -27,7 +27,6 @@ from kafka.admin import NewTopic
 from kafka.structs import OffsetAndMetadata
 
 from lintas.connectors.registry import PARTNERS
-from lintas.connectors.runtime.producer import RawProducer, raw_record
 from lintas.connectors.sandboxes import free_port
 from lintas.core.deadletters import Failure, headers_for
 from lintas.core.tokens import TokenStore
@@ -37,7 +36,7 @@ from lintas.kafka.connection import KafkaConnection
 from lintas.streams.ops.collector import OpsCollector, OpsConfig, OpsPoller
 from lintas.streams.ops.lag import LagCollector
 from lintas.streams.ops.server import BackgroundServer, create_app
-from tests.conftest import FIXTURES
+from tests.integration.test_ops_metrics import send_pos_not_found
 
 pytestmark = pytest.mark.integration
 
@@ -106,15 +105,7 @@ def lagging(kafka: KafkaConnection) -> Iterator[tuple[str, str, str]]:
                                           offset=offset))
         producer.flush()
         producer.close()
-        # A fresh raw record of Pos for the freshness chart: a "not found" answer, which
-        # normalizes to nothing.
-        raw = RawProducer(kafka, client_id="lintas-dashboard-test")
-        raw.send(raw_record(partner="pos", kind="tracking", connector="dashboard-test",
-                            source="dashboard-test", request_key=suffix,
-                            payload=(FIXTURES / "pos" / "not_found.json").read_bytes()),
-                 f"pos:{suffix}")
-        raw.flush()
-        raw.close()
+        send_pos_not_found(kafka, suffix, "dashboard-test")  # for the freshness chart
         consumer.assign([TopicPartition(topic, p) for p in PRODUCED])
         consumer.commit({TopicPartition(topic, p): OffsetAndMetadata(CONSUMED[p], "", -1)
                          for p in PRODUCED})

@@ -102,6 +102,17 @@ def send_dead_letter(bootstrap: KafkaConnection, partner: str) -> bytes:
     return key
 
 
+def send_pos_not_found(bootstrap: KafkaConnection, request_key: str, source: str) -> None:
+    """A fresh raw record of Pos, keyed by ``request_key``: a "not found" answer, which
+    normalizes to nothing."""
+    raw = RawProducer(bootstrap, client_id=f"lintas-{source}")
+    raw.send(raw_record(partner="pos", kind="tracking", connector=source, source=source,
+                        payload=(FIXTURES / "pos" / "not_found.json").read_bytes(),
+                        request_key=request_key), f"pos:{request_key}")
+    raw.flush()
+    raw.close()
+
+
 def pos_event(tracking_number: str, occurred_at: datetime) -> bytes:
     """A real Pos ShipmentEvent (from a recorded payload), moved to ``occurred_at``."""
     payload = (FIXTURES / "pos" / "in_transit.json").read_bytes()
@@ -140,14 +151,7 @@ def ops_stage(kafka: KafkaConnection) -> Iterator[Stage]:
         consumer.commit({TopicPartition(topic, p): OffsetAndMetadata(CONSUMED[p], "", -1)
                          for p in PRODUCED})
 
-        # A fresh raw record of Pos: a "not found" answer, which normalizes to nothing.
-        raw = RawProducer(kafka, client_id="lintas-ops-test")
-        raw.send(raw_record(partner="pos", kind="tracking", connector="ops-test",
-                            source="ops-test",
-                            payload=(FIXTURES / "pos" / "not_found.json").read_bytes(),
-                            request_key=tracking), f"pos:{tracking}")
-        raw.flush()
-        raw.close()
+        send_pos_not_found(kafka, tracking, "ops-test")
         pos0 = TopicPartition(raw_topic("pos"), 0)
         committed = _end_offsets(kafka, [raw_topic("pos")])[pos0]
         worker = KafkaConsumer(**kafka.kafka_python(), group_id=worker_group,
