@@ -32,7 +32,7 @@ from faust.types import EventT, StreamT, TopicT
 
 from lintas.core.deadletters import Failure, headers_for
 from lintas.schemas.codec import codec
-from lintas.streams.assembler import Assembler
+from lintas.streams.assembler import Assembler, Closed
 from lintas.streams.handovers import RegionStep
 from lintas.streams.legcodec import (
     decode_leg,
@@ -47,9 +47,10 @@ from lintas.streams.legcodec import (
 from lintas.streams.legs import LegStep, Output
 from lintas.streams.messages import decode_assignment, encode_assignment
 from lintas.streams.normalize import event_key, normalize_record
-from lintas.streams.ops.metrics import POISON_RECORDS, UNMAPPED_STATUSES
+from lintas.streams.ops.metrics import POISON_RECORDS, REOPENED, UNMAPPED_STATUSES
 from lintas.streams.outlets import OutletMatcher, region_key
 from lintas.streams.pipeline import AGENT_NAMES, Pipeline
+from lintas.streams.sweeps import LegSweep, ShipmentSweep, closing_of
 
 __all__ = ["register_agents"]
 
@@ -145,19 +146,24 @@ async def collect_legs(p: Pipeline, stream: StreamT) -> None:
     other legs and the matcher send it, its parent and shipment."""
     table = p.leg_records
     assert table is not None
+    sweep = LegSweep(closing_of(p), table)
     async for event in stream.events():
+        message = event.message
         async with _poison_to_dlq(p, event, "collect_legs"):
-            message = event.message
             leg = event.key.decode()
             record = decode_leg(leg, table.get(event.key))
             step = LegStep(record, p.agreements)
             if message.topic == p.shipment_events.get_topic_name():
-                out = step.event(_EVENT.decode(event.value), message.topic, message.offset)
+                shipment_event = _EVENT.decode(event.value)
+                sweep.saw([shipment_event])
+                out = step.event(shipment_event, message.topic, message.offset)
             else:
                 out = step.message(decode_message(event.value), message.topic, message.offset)
             state = _bounded(event.key, encode_leg(record))
             await _send_outputs(p, out)
             table[event.key] = state
+            sweep.noted(message.partition, record)
+        await _swept(sweep.sweep, message.partition)
 
 
 async def match_handovers(p: Pipeline, stream: StreamT) -> None:
@@ -189,12 +195,39 @@ async def _send_outputs(p: Pipeline, outputs: list[Output], *,
 async def assemble_shipments(p: Pipeline, stream: StreamT) -> None:
     """Set or drop a leg of a shipment and send the shipment's view (or a tombstone)."""
     assembler = Assembler(_TextKeyed(p.shipment_states))
+    closing = closing_of(p)
+    sweep = ShipmentSweep(p, closing, assembler, lambda t, k, v: _send(p, t, k, v))
     async for event in stream.events():
+        partition = event.message.partition
         async with _poison_to_dlq(p, event, "assemble_shipments"):
             assignment = decode_assignment(event.value)
-            view = assembler.apply(assignment)
+            sweep.saw(assignment.events)
+            try:
+                view = assembler.apply(assignment)
+            except Closed as closed:  # a late event: read the shipment back, reopen it
+                if closing.archive is None:
+                    raise
+                archived = await closing.archive.read(closed.archive, closed.shipment_id)
+                view = assembler.apply(assignment, archived)
+                REOPENED.inc()
             await _send(p, p.shipment_views, assignment.shipment_id.encode(),
                         _VIEW.encode(view) if view is not None else None)
+            sweep.noted(partition, assignment.shipment_id, view)
+        await _swept(sweep.sweep, partition)
+
+
+async def _swept(sweep: Callable[[int], Awaitable[None] | None], partition: int) -> None:
+    """Run a sweep after a message: a failure there is logged, and concerns no record
+    (only an error that says to retry stops the agent)."""
+    try:
+        result = sweep(partition)
+        if result is not None:
+            await result
+    except Exception as exc:
+        if getattr(exc, "retriable", False):
+            raise
+        log.warning("closing shipments of partition %s: %s: %s", partition,
+                    type(exc).__name__, exc)
 
 
 async def place_outlets(p: Pipeline, stream: StreamT) -> None:

@@ -7,6 +7,7 @@ by :func:`create_app` once the settings are known (``lintas worker``), never at 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import faust
@@ -24,7 +25,9 @@ from lintas.core.topics import (
     raw_topic,
 )
 from lintas.kafka.principals import kafka_connection
+from lintas.streams import pipeline as shape
 from lintas.streams.agents import register_agents
+from lintas.streams.archive import ArchiveReader
 from lintas.streams.linking import parse_agreements
 from lintas.streams.members import follow_members, member_topics
 from lintas.streams.pipeline import (
@@ -67,10 +70,23 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-def internal_topics(partitions: int) -> list[TopicSpec]:
-    """The worker's internal topics, partitioned like the public ones."""
-    return [TopicSpec(name, "leg, region or shipment id", "internal", partitions)
+def internal_topics(partitions: int, archive_days: float = 90.0) -> list[TopicSpec]:
+    """The worker's internal topics, partitioned like the public ones; the archive of
+    closed shipments kept ``archive_days``."""
+    archive = {"cleanup.policy": "delete", "retention.ms": str(int(archive_days * 86_400_000))}
+    return [TopicSpec(name, "leg, region or shipment id", "internal", partitions,
+                      archive if name == shape.SHIPMENT_ARCHIVE else {})
             for name in INTERNAL_TOPICS]
+
+
+def closing(settings: Settings) -> shape.Closing:
+    """When shipments leave the worker's tables, and where it reads them back."""
+    return shape.Closing(
+        after=timedelta(days=settings.close_after_days),
+        archive_for=timedelta(days=settings.archive_days),
+        partitions=settings.topic_partitions,
+        archive=ArchiveReader(kafka_connection(settings, "worker"), shape.SHIPMENT_ARCHIVE),
+    )
 
 
 def agreements(settings: Settings) -> frozenset[tuple[str, str]]:
@@ -137,6 +153,7 @@ def create_app(settings: Settings) -> Pipeline:
         service_points=app.topic(SERVICE_POINTS, **raw),
         region_outlets=table("region-outlets", "match_service_points", settings.topic_partitions),
         agreements=agreements(settings),
+        closing=closing(settings),
     )
     register_agents(pipeline, selected)
     if "normalize_records" in selected:

@@ -40,6 +40,7 @@ def _schema() -> Any:
                 ]}}},
             {"name": "archive_partition", "type": "int", "default": -1},
             {"name": "archive_offset", "type": "long", "default": -1},
+            {"name": "closed_at", "type": "long", "default": 0},
         ],
     })
 
@@ -51,6 +52,8 @@ class ShipmentState:
 
     legs: dict[str, dict[str, Any]] = field(default_factory=dict)
     archive: tuple[int, int] | None = None
+    #: when it was closed (the watermark, epoch milliseconds)
+    closed_at: int = 0
 
 
 def decode_state(data: bytes | None) -> ShipmentState:
@@ -59,7 +62,7 @@ def decode_state(data: bytes | None) -> ShipmentState:
     record: Any = fastavro.schemaless_reader(io.BytesIO(data), _schema())
     archive = (record["archive_partition"], record["archive_offset"])
     return ShipmentState({leg["leg"]: leg for leg in record["legs"]},
-                         archive if archive[0] >= 0 else None)
+                         archive if archive[0] >= 0 else None, record["closed_at"])
 
 
 def encode_state(state: ShipmentState) -> bytes:
@@ -67,7 +70,8 @@ def encode_state(state: ShipmentState) -> bytes:
     partition, offset = state.archive or (-1, -1)
     fastavro.schemaless_writer(buffer, _schema(), {
         "legs": [state.legs[k] for k in sorted(state.legs)],
-        "archive_partition": partition, "archive_offset": offset})
+        "archive_partition": partition, "archive_offset": offset,
+        "closed_at": state.closed_at})
     return buffer.getvalue()
 
 
@@ -102,7 +106,7 @@ class Assembler:
             legs.pop(message.leg, None)
         else:
             adding = message.kind in ("events", "reopen") and message.leg in legs
-            known = legs[message.leg] if adding else {
+            known: dict[str, Any] = legs[message.leg] if adding else {
                 "method": message.method, "confidence": message.confidence, "events": []}
             legs[message.leg] = {"leg": message.leg, "method": known["method"],
                                  "confidence": known["confidence"],
@@ -122,8 +126,9 @@ class Assembler:
         links = {leg["leg"]: (leg["method"], leg["confidence"]) for leg in legs.values()}
         return reconcile(sid, events, links=links)
 
-    def close(self, sid: str, archive: tuple[int, int]) -> list[str]:
-        """Keep only where ``sid``'s state was archived; return its legs (to tell them)."""
+    def close(self, sid: str, archive: tuple[int, int], at: int) -> list[str]:
+        """Keep only where ``sid``'s state was archived (and when, ``at``); return its
+        legs, to tell them."""
         legs = sorted(decode_state(self.table.get(sid)).legs)
-        self.table[sid] = encode_state(ShipmentState(archive=archive))
+        self.table[sid] = encode_state(ShipmentState(archive=archive, closed_at=at))
         return legs

@@ -7,7 +7,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
+
+from lintas.streams.archive import ArchiveReader
 
 if TYPE_CHECKING:  # importing the names needs no Faust (the ops server reads them)
     import faust
@@ -20,7 +23,9 @@ __all__ = [
     "LEG_MESSAGES",
     "OUTLETS_BY_REGION",
     "REGION_SUMMARIES",
+    "SHIPMENT_ARCHIVE",
     "SHIPMENT_LEGS",
+    "Closing",
     "Pipeline",
 ]
 
@@ -37,10 +42,24 @@ REGION_SUMMARIES = "lintas-region-summaries"
 #: Matches of unnamed hand-overs, keyed by the receiving leg.
 HANDOVER_MATCHES = "lintas-handover-matches"
 SHIPMENT_LEGS = "lintas-shipment-legs"
+#: Closed shipments' states, keyed by shipment id, read back by position for a late event
+#: (kept ``LINTAS_ARCHIVE_DAYS``).
+SHIPMENT_ARCHIVE = "lintas-shipment-archive"
 OUTLETS_BY_REGION = "lintas-outlets-by-region"
 #: What ``lintas worker`` makes sure exists before the agents start.
 INTERNAL_TOPICS = (LEG_MESSAGES, REGION_SUMMARIES, HANDOVER_MATCHES, SHIPMENT_LEGS,
-                   OUTLETS_BY_REGION)
+                   SHIPMENT_ARCHIVE, OUTLETS_BY_REGION)
+
+
+@dataclass(frozen=True)
+class Closing:
+    """When shipments leave the tables (:mod:`lintas.streams.closing`)."""
+
+    after: timedelta
+    archive_for: timedelta
+    #: partitions of the internal topics: which keys of a table a partition holds
+    partitions: int
+    archive: ArchiveReader | None = None
 
 
 @dataclass(frozen=True)
@@ -72,3 +91,5 @@ class Pipeline:
     region_outlets: TableT | None
     #: registered hand-overs, (giver, receiver) (``LINTAS_HANDOVER_AGREEMENTS``)
     agreements: frozenset[tuple[str, str]] = frozenset()
+    #: when shipments leave the tables (``LINTAS_CLOSE_AFTER_DAYS``, ``LINTAS_ARCHIVE_DAYS``)
+    closing: Closing | None = None

@@ -123,7 +123,8 @@ def worker(loglevel: str, metrics_port: int, metrics_host: str) -> None:
     kafka = kafka_connection(settings, "worker")
     require_topics(kafka, [t.name for t in catalog(sorted(PARTNERS), settings.topic_partitions)
                            if t.name != CONNECT_OFFSETS])
-    ensure_topics(kafka, internal_topics(settings.topic_partitions), settings.replication_factor)
+    ensure_topics(kafka, internal_topics(settings.topic_partitions, settings.archive_days),
+                  settings.replication_factor)
     app = create_app(settings).app
     if metrics_port:
         from lintas.streams.ops.metrics import start_metrics_server

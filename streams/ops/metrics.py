@@ -23,7 +23,10 @@ from typing import Any
 from prometheus_client import REGISTRY, Counter, Histogram, start_http_server
 
 __all__ = [
+    "CLOSED",
+    "FORGOTTEN",
     "POISON_RECORDS",
+    "REOPENED",
     "SINK_COMMIT_SECONDS",
     "SINK_RECORDS",
     "UNMAPPED_STATUSES",
@@ -50,6 +53,20 @@ POISON_RECORDS = Counter(
     "lintas_agent_poison_records",
     "Records an agent sent to the DLQ because processing them raised, by agent and error.",
     ["agent", "error"],
+)
+
+CLOSED = Counter(
+    "lintas_shipments_closed",
+    "Shipments that left the worker's tables, terminal and quiet (their state archived).",
+)
+REOPENED = Counter(
+    "lintas_shipments_reopened",
+    "Closed shipments a late event reopened from the archive.",
+)
+FORGOTTEN = Counter(
+    "lintas_closed_markers_forgotten",
+    "Markers of closed shipments and legs dropped once the archive no longer keeps them.",
+    ["kind"],
 )
 
 

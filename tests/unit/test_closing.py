@@ -73,8 +73,10 @@ def _assembled(events):
 def test_a_closed_shipment_reopens_from_its_archived_state_as_if_never_closed():
     assembler, table = _assembled(POS)
     archived = table[LEG]
-    assert assembler.close(LEG, (2, 41)) == [LEG]
-    assert decode_state(table[LEG]).archive == (2, 41) and len(table[LEG]) < 16
+    assert assembler.close(LEG, (2, 41), 1_700_000_000_000) == [LEG]
+    marker = decode_state(table[LEG])
+    assert (marker.archive, marker.closed_at, marker.legs) == ((2, 41), 1_700_000_000_000, {})
+    assert len(table[LEG]) < 16
     late = LegAssignment(LEG, LEG, "reopen", "origin", 1.0, [LATE])
     with pytest.raises(Closed, match="archived at partition 2, offset 41") as closed:
         assembler.apply(late)
