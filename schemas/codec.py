@@ -24,6 +24,7 @@ import fastavro
 from fastavro.schema import fingerprint, to_parsing_canonical_form
 
 from lintas.core.errors import SchemaError
+from lintas.schemas.wire import CONFLUENT_HEADER, CONFLUENT_MAGIC, writer_of
 from lintas.schemas.writer import Deferred, Writer, compile_writer
 
 __all__ = [
@@ -110,9 +111,15 @@ class AvroCodec:
         return buffer.getvalue()
 
     def decode(self, data: bytes) -> dict[str, Any]:
-        """The record in ``data``, resolved to the current schema."""
+        """The record in ``data``, resolved to the current schema. Records in Confluent's
+        wire format are read too (:mod:`lintas.schemas.wire`)."""
+        if data[:1] == CONFLUENT_MAGIC:
+            fp, writer = writer_of(self.name, data)
+            self._writers.setdefault(fp, None if fp == self.fingerprint else writer)
+            data = MARKER + fp + data[CONFLUENT_HEADER:]
         if len(data) < _HEADER_LEN or data[:2] != MARKER:
-            raise SchemaError(f"{self.name}: not Avro single-object encoded data")
+            raise SchemaError(f"{self.name}: neither Avro single-object encoded nor in "
+                              "Confluent's wire format")
         fp = bytes(data[2:_HEADER_LEN])
         try:
             writer = self._writers[fp]

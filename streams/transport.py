@@ -16,6 +16,11 @@ it are processed twice, which the idempotent pipeline absorbs). Only if the hole
 still there after :data:`RESEEK_LIMIT` re-reads, :data:`RESEEK_WAIT` seconds apart, is it
 taken as offsets the log does not hold (compaction, transaction markers) and skipped,
 with a warning.
+
+Its producer writes the canonical topics in the wire format of the settings: with
+``LINTAS_WIRE_FORMAT=confluent`` it registers the canonical schemas when it starts and
+sends each canonical record in Confluent's format (:mod:`lintas.schemas.wire`); the agents
+encode single-object records either way.
 """
 
 from __future__ import annotations
@@ -29,7 +34,11 @@ from typing import Any
 from faust.transport.drivers import TRANSPORTS
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
-__all__ = ["RESEEK_LIMIT", "RESEEK_WAIT", "SCHEME", "GapSafeConsumer", "Transport", "register"]
+from lintas.core.settings import get_settings
+from lintas.schemas.wire import ConfluentFraming, confluent_framing
+
+__all__ = ["RESEEK_LIMIT", "RESEEK_WAIT", "SCHEME", "GapSafeConsumer", "Transport",
+           "WireProducer", "register"]
 
 log = logging.getLogger(__name__)
 
@@ -140,10 +149,31 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
             del self._reseeks[key]
 
 
+class WireProducer(faust_aiokafka.Producer):
+    """Faust's producer, writing the canonical topics in the settings' wire format."""
+
+    framing: ConfluentFraming | None = None
+
+    async def on_start(self) -> None:
+        # Registering the schemas is blocking HTTP, done once before anything is sent.
+        loop = asyncio.get_running_loop()
+        self.framing = await loop.run_in_executor(None, confluent_framing, get_settings())
+        await super().on_start()
+
+    async def send(self, topic: str, key: bytes | None, value: bytes | None,
+                   partition: int | None, timestamp: float | None, headers: Any, *,
+                   transactional_id: str | None = None) -> Any:
+        if self.framing is not None:
+            value = self.framing.frame(topic, value)
+        return await super().send(topic, key, value, partition, timestamp, headers,
+                                  transactional_id=transactional_id)
+
+
 class Transport(faust_aiokafka.Transport):
-    """Faust's aiokafka transport with :class:`GapSafeConsumer`."""
+    """Faust's aiokafka transport with :class:`GapSafeConsumer` and :class:`WireProducer`."""
 
     Consumer = GapSafeConsumer
+    Producer = WireProducer
 
 
 def register() -> None:

@@ -5,8 +5,13 @@ this tooling starts from the Maven Central jars (``lintas.kafka.broker.LocalBrok
 the view, against SQLite and a real PostgreSQL server started from Debian's packages.
 When they cannot start, the tests fail: nothing is skipped silently.
 
-``LINTAS_TEST_BOOTSTRAP`` / ``LINTAS_TEST_POSTGRES_URL`` point the suite at servers
-that already run instead.
+Beside the broker runs a schema registry (Apicurio Registry, built from Maven Central by
+``lintas.kafka.schemaregistry``) holding every canonical subject; the session's processes
+find it through ``LINTAS_SCHEMA_REGISTRY_URL``, so any of them reads canonical records in
+Confluent's wire format.
+
+``LINTAS_TEST_BOOTSTRAP`` / ``LINTAS_TEST_POSTGRES_URL`` / ``LINTAS_TEST_SCHEMA_REGISTRY_URL``
+point the suite at servers that already run instead.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from lintas.core.settings import Settings, get_settings
 from lintas.kafka.broker import LocalBroker
 from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.principals import PROCESS_ROLES, Role, principal_name
+from lintas.kafka.schemaregistry import LocalSchemaRegistry
 
 
 class _OneImportRoot(importlib.abc.MetaPathFinder):
@@ -60,9 +66,40 @@ def _fresh_settings() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def _broker() -> Iterator[tuple[KafkaConnection, Callable[[str], KafkaConnection]]]:
+def schema_registry() -> Iterator[str]:
+    """A real schema registry for the whole session, holding every canonical subject (held
+    to FULL_TRANSITIVE): its URL, which ``LINTAS_SCHEMA_REGISTRY_URL`` names meanwhile."""
+    from lintas.schemas.registry import RegistryClient, register_canonical
+
+    given = os.environ.get("LINTAS_TEST_SCHEMA_REGISTRY_URL")
+    local = None
+    if given:
+        url = given
+    else:
+        local = LocalSchemaRegistry(Path(tempfile.mkdtemp(prefix="lintas-test-registry-")),
+                                    CACHE_DIR, port=free_port(), heap="256m")
+        url = local.start().url or local.url
+    before = os.environ.get("LINTAS_SCHEMA_REGISTRY_URL")
+    os.environ["LINTAS_SCHEMA_REGISTRY_URL"] = url
+    try:
+        with RegistryClient(url) as client:
+            register_canonical(client)
+        yield url
+    finally:
+        if before is None:
+            os.environ.pop("LINTAS_SCHEMA_REGISTRY_URL", None)
+        else:
+            os.environ["LINTAS_SCHEMA_REGISTRY_URL"] = before
+        if local is not None:
+            local.stop()
+
+
+@pytest.fixture(scope="session")
+def _broker(schema_registry: str) -> Iterator[tuple[KafkaConnection,
+                                                  Callable[[str], KafkaConnection]]]:
     """A real broker for the whole session, authenticating (SASL/SCRAM-SHA-512) and
-    authorizing (ACLs) as lintas runs it: (admin, principal by name)."""
+    authorizing (ACLs) as lintas runs it: (admin, principal by name). The schema registry
+    runs beside it."""
     given = os.environ.get("LINTAS_TEST_BOOTSTRAP")
     if given:  # an existing broker: LINTAS_TEST_KAFKA_* name its admin
         admin = KafkaConnection(

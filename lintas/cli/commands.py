@@ -23,13 +23,16 @@ def register(cli: click.Group) -> None:
         ops,
         partners,
         pipeline,
+        registry,
         sandbox,
+        subscribe,
         tokens,
         topics,
         view,
     )
 
     cli.add_command(kafka.kafka)
+    cli.add_command(registry.registry)
     cli.add_command(topics.topics)
     cli.add_command(pipeline.normalize)
     cli.add_command(pipeline.reconcile)
@@ -52,5 +55,6 @@ def register(cli: click.Group) -> None:
     cli.add_command(partners.partners)
     cli.add_command(members.members)
     cli.add_command(members.subscribers)
+    cli.add_command(subscribe.subscribe)
     cli.add_command(access.access)
     cli.add_command(tokens.tokens)

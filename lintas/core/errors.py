@@ -3,6 +3,8 @@
     LintasError
     ├── ConfigurationError        fix the settings, then start again
     ├── BrokerError               the Kafka broker cannot be reached or managed
+    ├── RegistryError             the schema registry refused a call, or cannot be started
+    │   └── RegistryUnavailable   it cannot be reached: try again (``retriable``)
     ├── FatalError                stop this connector or command; retrying will not help
     │   └── AuthenticationError   the partner refused our credentials
     ├── RetriableError            try again later (``retry_after`` seconds when known)
@@ -22,6 +24,8 @@ __all__ = [
     "FatalError",
     "LintasError",
     "PayloadError",
+    "RegistryError",
+    "RegistryUnavailable",
     "RetriableError",
     "SchemaError",
     "SkippableError",
@@ -38,6 +42,20 @@ class ConfigurationError(LintasError):
 
 class BrokerError(LintasError):
     """The Kafka broker cannot be reached, started or managed."""
+
+
+class RegistryError(LintasError):
+    """The schema registry refused a call (a schema, an unknown id), or cannot be started."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RegistryUnavailable(RegistryError):
+    """The schema registry cannot be reached; a consumer retries rather than skipping."""
+
+    retriable = True
 
 
 class FatalError(LintasError):

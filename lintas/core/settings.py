@@ -91,6 +91,17 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(default=3, ge=1)
     replication_factor: int = Field(default=1, ge=1)
 
+    # Schema registry (Confluent's REST API) and the canonical topics' wire format
+    #: How lintas writes the canonical topics: Avro single-object encoding (``C3 01``, the
+    #: schema's fingerprint, the body) or Confluent's (``00``, the registry's 4-byte schema
+    #: id, the body). Readers of lintas take both.
+    wire_format: Literal["single-object", "confluent"] = "single-object"
+    #: A Confluent-compatible schema registry's URL; unset means the local registry
+    #: (``lintas registry start``) on 127.0.0.1
+    schema_registry_url: str | None = None
+    schema_registry_port: int = 8081
+    schema_registry_heap: str = "256m"
+
     # Places on disk
     home: Path = Field(default_factory=_default_home)
     cache_dir: Path = Field(default_factory=_default_cache)
@@ -133,6 +144,14 @@ class Settings(BaseSettings):
         if self.database_url and self.database_url.get_secret_value():
             return self.database_url.get_secret_value()
         return f"sqlite:///{self.home / 'view.db'}"
+
+    @property
+    def registry_url(self) -> str:
+        """The schema registry's base URL, to which Confluent's paths are added
+        (``/subjects``, ``/schemas/ids/<id>``)."""
+        if self.schema_registry_url:
+            return self.schema_registry_url.rstrip("/")
+        return f"http://127.0.0.1:{self.schema_registry_port}/apis/ccompat/v6"
 
     def partner(self, partner_id: str) -> PartnerCredentials:
         """Credentials of one partner, from ``LINTAS_<ID>__<FIELD>`` (``.env`` too); the

@@ -37,7 +37,7 @@ def test_topics_create_is_idempotent_and_applies_the_catalog(kafka):
 def test_local_broker_start_status_stop(tmp_path):
     from lintas.connectors.sandboxes import free_port
     from lintas.kafka.broker import LocalBroker
-    from lintas.kafka.broker.local import _pid_alive
+    from lintas.kafka.processes import pid_alive as _pid_alive
 
     broker = LocalBroker(tmp_path / "kafka", CACHE_DIR, version="4.1.1", port=free_port(),
                          controller_port=free_port())

@@ -14,11 +14,8 @@ principals, are generated on first start (:class:`~lintas.kafka.principals.Local
 from __future__ import annotations
 
 import base64
-import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -30,6 +27,8 @@ from typing import Any
 from lintas.core.errors import BrokerError
 from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.principals import ADMIN, CONTROLLER, LocalPrincipals
+from lintas.kafka.processes import ChildServer
+from lintas.kafka.processes import port_open as _port_open
 
 __all__ = ["BrokerStatus", "LocalBroker", "new_cluster_id", "wait_for_broker"]
 
@@ -61,27 +60,6 @@ class BrokerStatus:
         return dict(self.__dict__)
 
 
-def _port_open(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child still answers kill(0); look at its state.
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
 def wait_for_broker(kafka: KafkaConnection, timeout: float = 60.0) -> None:
     """Block until the broker answers ``kafka``'s principal's metadata requests."""
     from kafka import KafkaAdminClient
@@ -105,7 +83,7 @@ def wait_for_broker(kafka: KafkaConnection, timeout: float = 60.0) -> None:
     raise BrokerError(f"no Kafka broker answered {kafka} within {timeout:.0f}s: {last}")
 
 
-class LocalBroker:
+class LocalBroker(ChildServer):
     """One KRaft broker+controller bound to 127.0.0.1."""
 
     def __init__(
@@ -283,21 +261,14 @@ class LocalBroker:
         if proc.returncode != 0:
             raise BrokerError(f"formatting Kafka storage failed: {proc.stderr.strip()[-800:]}")
 
-    def _read_state(self) -> dict[str, Any] | None:
-        try:
-            return json.loads(self.state_file.read_text())
-        except (OSError, ValueError):
-            return None
-
     def status(self) -> BrokerStatus:
         """Whether this broker runs, and where."""
-        state = self._read_state()
-        running = _pid_alive(int(state["pid"])) if state else False
+        state = self._running_state()
         return BrokerStatus(
-            running=running,
-            bootstrap=state["bootstrap"] if running and state else None,
-            pid=int(state["pid"]) if running and state else None,
-            version=state.get("version") if running and state else None,
+            running=state is not None,
+            bootstrap=state["bootstrap"] if state else None,
+            pid=int(state["pid"]) if state else None,
+            version=state.get("version") if state else None,
             data_dir=str(self.data_dir),
             log_file=str(self.log_file),
         )
@@ -317,21 +288,8 @@ class LocalBroker:
         self.resolve()
         config = self._write_config()
         self._format(config)
-        log = open(self.log_file, "ab")  # handed to the child process
-        proc = subprocess.Popen(
-            self._java(_MAIN, str(config), heap=self.heap),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        log.close()
-        self.state_file.write_text(
-            json.dumps(
-                {"pid": proc.pid, "bootstrap": self.bootstrap, "version": self.version,
-                 "started_at": time.time()}
-            )
-        )
+        proc = self._spawn(self._java(_MAIN, str(config), heap=self.heap),
+                           {"bootstrap": self.bootstrap, "version": self.version})
         try:
             deadline = time.monotonic() + timeout
             while not _port_open("127.0.0.1", self.port):
@@ -348,44 +306,6 @@ class LocalBroker:
             self.stop()
             raise
         return self.status()
-
-    def stop(self, timeout: float = 30.0) -> bool:
-        """Stop the broker cleanly (SIGTERM, then SIGKILL after ``timeout``). True if it ran."""
-        state = self._read_state()
-        if not state:
-            return False
-        pid = int(state["pid"])
-        was_running = _pid_alive(pid)
-        if was_running:
-            try:
-                os.killpg(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            deadline = time.monotonic() + timeout
-            while _pid_alive(pid) and time.monotonic() < deadline:
-                self._reap(pid)
-                time.sleep(0.2)
-            if _pid_alive(pid):
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            self._reap(pid)
-        self.state_file.unlink(missing_ok=True)
-        return was_running
-
-    @staticmethod
-    def _reap(pid: int) -> None:
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
-
-    def _log_tail(self, lines: int = 20) -> str:
-        try:
-            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
 
     def delete_data(self) -> None:
         """Remove the broker's data (only when it is stopped)."""
