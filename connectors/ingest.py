@@ -15,7 +15,8 @@ nothing downstream; the very same signed request sent again inside the window is
 Whatever the body, the answer is clean: ``413`` as soon as a body (streamed or not) passes
 :data:`MAX_BODY_BYTES`, ``400`` with the reason for anything the parser cannot read, never
 ``500`` for input; ``503`` (retryable, ``Retry-After``) when the broker does not
-acknowledge. Parsing runs off the event loop, so one large body stalls no other partner.
+acknowledge. A body larger than one webhook is parsed off the event loop, so it stalls no
+other partner.
 Every refusal says why, as ``{"error": "..."}``, and never echoes a secret.
 """
 
@@ -25,7 +26,9 @@ import hmac
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,11 +52,17 @@ from lintas.core.errors import BrokerError, PayloadError
 from lintas.core.settings import PartnerCredentials
 from lintas.core.topics import member_topic, raw_topic
 
-__all__ = ["MAX_BODY_BYTES", "ReplayGuard", "create_ingest_app"]
+__all__ = ["ACK_TIMEOUT_SECONDS", "MAX_BODY_BYTES", "ReplayGuard", "create_ingest_app"]
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+#: bodies up to this size (one webhook's) are parsed on the event loop, in well under a
+#: millisecond; larger ones in a worker thread, so that they stall no other request
+INLINE_PARSE_BYTES = 8 * 1024
+#: how long a webhook waits for the broker's acknowledgement before it is answered 503:
+#: well inside the timeouts partners' webhook clients use, so they see the 503
+ACK_TIMEOUT_SECONDS = 10.0
 
 
 class _TooLarge(Exception):
@@ -84,7 +93,9 @@ class ReplayGuard:
 
     A signature is taken when its request starts and kept only once the broker
     acknowledged its record; a request that failed leaves nothing behind, so the partner's
-    retry goes through. Kept per ingest process.
+    retry goes through. Each signature is forgotten two windows after it was first seen,
+    oldest first, at a constant cost per request however many are kept. Kept per ingest
+    process.
     """
 
     def __init__(self, window: float = REPLAY_WINDOW_SECONDS,
@@ -94,23 +105,40 @@ class ReplayGuard:
         self._lock = threading.Lock()
         #: signature -> (forget after, record id or None while in flight)
         self._seen: dict[str, tuple[float, str | None]] = {}
+        #: (forget after, signature), in the order the signatures were first seen
+        self._order: deque[tuple[float, str]] = deque()
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def _forget_expired(self, now: float) -> None:
+        while self._order and self._order[0][0] <= now:
+            expiry, signature = self._order.popleft()
+            seen = self._seen.get(signature)
+            if seen is not None and seen[0] == expiry:
+                del self._seen[signature]
 
     def claim(self, signature: str) -> tuple[bool, str | None]:
         """(whether this request is the first with ``signature``, the record id an earlier
         one produced)."""
         now = self._clock()
         with self._lock:
-            if len(self._seen) > 10_000:
-                self._seen = {s: v for s, v in self._seen.items() if v[0] > now}
+            self._forget_expired(now)
             seen = self._seen.get(signature)
             if seen is not None and seen[0] > now:
                 return False, seen[1]
-            self._seen[signature] = (now + 2 * self.window, None)
+            expiry = now + 2 * self.window
+            self._seen[signature] = (expiry, None)
+            self._order.append((expiry, signature))
             return True, None
 
     def done(self, signature: str, record_id: str) -> None:
         with self._lock:
-            self._seen[signature] = (self._clock() + 2 * self.window, record_id)
+            seen = self._seen.get(signature)
+            expiry = seen[0] if seen is not None else self._clock() + 2 * self.window
+            if seen is None:
+                self._order.append((expiry, signature))
+            self._seen[signature] = (expiry, record_id)
 
     def release(self, signature: str) -> None:
         """Forget ``signature`` if its request produced nothing, so a retry goes through."""
@@ -176,8 +204,9 @@ class _Ingest:
 
     def __init__(self, credentials: Callable[[str], PartnerCredentials], producer: RawProducer,
                  clock: Callable[[], float], replay: ReplayGuard,
-                 members: Callable[[str], Account | None]) -> None:
+                 members: Callable[[str], Account | None], ack_timeout: float) -> None:
         self.credentials = credentials
+        self.ack_timeout = ack_timeout
         self.producer = producer
         self.clock = clock
         self.replay = replay
@@ -238,10 +267,13 @@ class _Ingest:
 
     async def produce(self, request: Request, sender: _Sender,
                       body: bytes) -> tuple[Response, str | None]:
-        """Parse (off the event loop), produce, and answer 202 once the broker has it;
-        (the answer, the id of the record produced or None)."""
+        """Parse (a large body off the event loop), produce, and answer 202 once the broker
+        has it; (the answer, the id of the record produced or None)."""
         try:
-            result = await run_in_threadpool(_parse, sender.partner, body)
+            if len(body) <= INLINE_PARSE_BYTES:
+                result = _parse(sender.partner, body)
+            else:
+                result = await run_in_threadpool(_parse, sender.partner, body)
         except PayloadError as exc:
             return _error(400, str(exc)), None
         problems = [p.message for p in result.problems]
@@ -258,8 +290,8 @@ class _Ingest:
             attributes={"member": sender.member} if sender.member else None,
         )
         try:
-            await run_in_threadpool(self.producer.send_and_wait, record,
-                                    f"{sender.partner}:{numbers[0]}", topic=sender.topic)
+            await self.producer.acknowledged(record, f"{sender.partner}:{numbers[0]}",
+                                             self.ack_timeout, topic=sender.topic)
         except BrokerError:
             return JSONResponse({"error": "the broker is unavailable; send again later"},
                                 status_code=503, headers={"Retry-After": "5"}), None
@@ -289,15 +321,28 @@ def create_ingest_app(
     clock: Callable[[], float] = time.time,
     replay: ReplayGuard | None = None,
     members: Callable[[str], Account | None] = lambda _: None,
+    ack_timeout: float = ACK_TIMEOUT_SECONDS,
+    on_shutdown: Callable[[], None] | None = None,
 ) -> Starlette:
     """The ingest app; ``credentials(partner_id)`` gives each push partner's secrets,
-    ``members(member_id)`` each member's account."""
-    ingest = _Ingest(credentials, producer, clock, replay or ReplayGuard(clock=clock), members)
+    ``members(member_id)`` each member's account; a record the broker has not acknowledged
+    within ``ack_timeout`` seconds is answered 503. ``on_shutdown`` runs when the server
+    stops (closing the producer)."""
+    ingest = _Ingest(credentials, producer, clock, replay or ReplayGuard(clock=clock), members,
+                     ack_timeout)
 
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    return Starlette(routes=[
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if on_shutdown is not None:
+                on_shutdown()
+
+    return Starlette(lifespan=lifespan, routes=[
         Route("/v1/webhooks/{partner}", ingest.receive_partner, methods=["POST"]),
         Route("/v1/members/{member}/events", ingest.receive_member, methods=["POST"]),
         Route("/healthz", health, methods=["GET"]),

@@ -50,8 +50,9 @@ def raw_record(
 class RawProducer(Producer):
     """A :class:`Producer` of RawRecords to their partner's raw topic."""
 
-    def __init__(self, kafka: KafkaConnection, client_id: str = "lintas-connector") -> None:
-        super().__init__(kafka, client_id)
+    def __init__(self, kafka: KafkaConnection, client_id: str = "lintas-connector", *,
+                 linger_ms: int = 5) -> None:
+        super().__init__(kafka, client_id, linger_ms=linger_ms)
         self._codec = codec("RawRecord")
 
     def send(self, record: Mapping[str, Any], key: str, *, topic: str | None = None) -> None:
@@ -62,7 +63,15 @@ class RawProducer(Producer):
 
     def send_and_wait(self, record: Mapping[str, Any], key: str, timeout: float = 30.0, *,
                       topic: str | None = None) -> Any:
-        """Produce one RawRecord and return once the broker acknowledged it (thread-safe;
-        the ingest endpoint answers 202 only after this returns)."""
+        """Produce one RawRecord and return once the broker acknowledged it (thread-safe)."""
         return self.send_bytes_and_wait(topic or raw_topic(record["partner"]), key.encode(),
                                         self._codec.encode(record), timeout)
+
+    async def acknowledged(self, record: Mapping[str, Any], key: str, timeout: float = 30.0, *,
+                           topic: str | None = None) -> Any:
+        """Produce one RawRecord from an event loop and return once the broker acknowledged
+        it, holding no thread meanwhile (the ingest endpoint answers 202 only after this
+        returns); :class:`~lintas.core.errors.BrokerError` otherwise."""
+        return await self.send_bytes_acknowledged(
+            topic or raw_topic(record["partner"]), key.encode(), self._codec.encode(record),
+            timeout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 import uvicorn
+from starlette.applications import Starlette
 
 from lintas.cli.output import console
 from lintas.core.settings import get_settings
@@ -16,28 +17,42 @@ def ingest() -> None:
     """The push ingest endpoint (webhooks of member couriers)."""
 
 
-@ingest.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8700, show_default=True)
-def serve(host: str, port: int) -> None:
-    """Serve POST /v1/webhooks/{partner} until stopped."""
+#: the ingest's producer waits this long to fill a batch: under a flood of webhooks, fewer
+#: and larger produce requests cost the broker and the ingest much less CPU
+INGEST_LINGER_MS = 20
+
+
+def serving_app() -> Starlette:
+    """The ingest app as one server process runs it: its own producer (closed when the
+    process stops), the push partners' secrets and the members' accounts."""
     from lintas.connectors.ingest import create_ingest_app
+    from lintas.connectors.members import AccountStore
     from lintas.connectors.runtime.producer import RawProducer
     from lintas.kafka.principals import kafka_connection
 
     settings = get_settings()
-    producer = RawProducer(kafka_connection(settings, "ingest"), client_id="lintas-ingest")
-    from lintas.connectors.members import AccountStore
-
+    producer = RawProducer(kafka_connection(settings, "ingest"), client_id="lintas-ingest",
+                           linger_ms=INGEST_LINGER_MS)
     accounts = AccountStore(settings.home / "members.json")
-    app = create_ingest_app(settings.partner, producer,
-                            members=lambda member_id: accounts.get("member", member_id))
+    return create_ingest_app(settings.partner, producer,
+                             members=lambda member_id: accounts.get("member", member_id),
+                             on_shutdown=producer.close)
+
+
+@ingest.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8700, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes sharing the port, each with its own producer (the "
+                   "same signed request sent twice is answered as a duplicate only by the "
+                   "process that took it first; the other produces the same record again).")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve POST /v1/webhooks/{partner} until stopped."""
+    app: Starlette | str = serving_app() if workers == 1 else "lintas.cli.ingest:serving_app"
     console.print(f"ingest on http://{host}:{port}/v1/webhooks/<partner> and "
                   f"/v1/members/<member>/events")
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    finally:
-        producer.close()
+    uvicorn.run(app, host=host, port=port, workers=workers, factory=workers > 1,
+                log_level="warning")
 
 
 @click.command()

@@ -33,8 +33,8 @@ class Broker:
         self.records: list[tuple[str, Mapping[str, Any]]] = []
         self.topics: set[str] = set()
 
-    def send_and_wait(self, record: Mapping[str, Any], key: str, timeout: float = 30.0, *,
-                      topic: str | None = None) -> None:
+    async def acknowledged(self, record: Mapping[str, Any], key: str, timeout: float = 30.0, *,
+                           topic: str | None = None) -> None:
         self.records.append((key, record))
         self.topics.add(topic or raw_topic(record["partner"]))
 

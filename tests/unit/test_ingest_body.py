@@ -19,7 +19,7 @@ CHUNK = 64 * 1024
 
 
 class _Unreachable:
-    def send_and_wait(self, *_: Any) -> None:
+    async def acknowledged(self, *_: Any, **__: Any) -> None:
         raise AssertionError("nothing should be produced")
 
 
