@@ -1,16 +1,35 @@
-"""``python -m bench``: see :mod:`bench.run`."""
+"""``python -m bench``: see :mod:`bench.run` and :mod:`bench.servicepoints`."""
 
 import argparse
 import json
 import sys
 
-from bench.run import render, run_bench
-
 parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
 parser.add_argument("--records", type=int, default=3000, help="raw records per run")
 parser.add_argument("--runs", type=int, default=3, help="runs; the median is reported")
 parser.add_argument("--json", action="store_true", help="print the report as JSON")
+parser.add_argument("--service-points", choices=("also", "only", "skip"), default="also",
+                    help="the national service-point benchmark (bench/servicepoints.py)")
 args = parser.parse_args()
-report = run_bench(records=args.records, runs=args.runs,
-                   progress=lambda s: print(f"… {s}", file=sys.stderr, flush=True))
-print(json.dumps(report, indent=2) if args.json else render(report))
+
+
+def progress(s: str) -> None:
+    print(f"… {s}", file=sys.stderr, flush=True)
+
+
+report = {}
+if args.service_points != "only":
+    from bench.run import render, run_bench
+
+    report = run_bench(records=args.records, runs=args.runs, progress=progress)
+    if not args.json:
+        print(render(report))
+if args.service_points != "skip":
+    from bench.servicepoints import render as render_points
+    from bench.servicepoints import run_service_points
+
+    report["service_points"] = run_service_points(progress=progress)
+    if not args.json:
+        print(render_points(report["service_points"]))
+if args.json:
+    print(json.dumps(report, indent=2))

@@ -7,8 +7,10 @@
                         region at a time (table, keyed by region)
 ``assemble_shipments``  leg assignments -> each shipment's legs (table, keyed by shipment
                         id: the repartition) -> its reconciled view on lintas.shipments.v1
-``place_outlets``       network nodes -> repartitioned by regency
-``match_service_points`` a regency's outlets -> service points on lintas.service-points.v1
+``place_outlets``       network nodes -> each tile that holds the node (table, keyed by node
+                        id: the tiles it was sent to)
+``match_service_points`` a tile's outlets (table, one entry per cell) -> the service points
+                        its outlets name, on lintas.service-points.v1
 
 Each agent is a module-level coroutine taking the :class:`Pipeline` and its stream;
 :func:`register_agents` declares them on the app. Every agent runs with concurrency 1
@@ -45,10 +47,15 @@ from lintas.streams.legcodec import (
     encode_summary,
 )
 from lintas.streams.legs import LegStep, Output
-from lintas.streams.messages import decode_assignment, encode_assignment
+from lintas.streams.messages import (
+    decode_assignment,
+    decode_outlet,
+    encode_assignment,
+    encode_outlet,
+)
 from lintas.streams.normalize import event_key, normalize_record
 from lintas.streams.ops.metrics import POISON_RECORDS, REOPENED, UNMAPPED_STATUSES
-from lintas.streams.outlets import OutletMatcher, region_key
+from lintas.streams.outlets import OutletMatcher, OutletPlacer
 from lintas.streams.pipeline import AGENT_NAMES, Pipeline
 from lintas.streams.sweeps import LegSweep, ShipmentSweep, closing_of
 
@@ -231,19 +238,24 @@ async def _swept(sweep: Callable[[int], Awaitable[None] | None], partition: int)
 
 
 async def place_outlets(p: Pipeline, stream: StreamT) -> None:
-    """Send each network node on, keyed by its regency."""
+    """Send each network node to the tiles that hold it (:mod:`lintas.streams.outlets`);
+    a tombstone drops it from them."""
+    placer = OutletPlacer(_TextKeyed(p.outlet_homes))
     async for event in stream.events():
         async with _poison_to_dlq(p, event, "place_outlets"):
-            node = _NODE.decode(event.value)
-            await _send(p, p.outlets_by_region, region_key(node).encode(), _NODE.encode(node))
+            node = _NODE.decode(event.value) if event.value is not None else None
+            for tile, message in placer.apply(event.key.decode(), node, event.message.offset):
+                await _send(p, p.outlets_by_tile, tile.encode(), encode_outlet("message", message))
 
 
 async def match_service_points(p: Pipeline, stream: StreamT) -> None:
-    """Re-match the node's regency; send changed service points and tombstones."""
-    matcher = OutletMatcher(_TextKeyed(p.region_outlets))
+    """Re-match the groups a node was and is in; send changed service points and
+    tombstones."""
+    matcher = OutletMatcher(_TextKeyed(p.outlet_tiles))
     async for event in stream.events():
         async with _poison_to_dlq(p, event, "match_service_points"):
-            for spid, point in matcher.apply(_NODE.decode(event.value), event.message.offset):
+            message = decode_outlet("message", event.value)
+            for spid, point in matcher.apply(event.key.decode(), message):
                 await _send(p, p.service_points, spid.encode(),
                             _POINT.encode(point) if point else None)
 
@@ -257,7 +269,7 @@ AGENTS: dict[str, tuple[Callable[[Pipeline], TopicT], AgentFun]] = {
     "match_handovers": (lambda p: p.region_summaries, match_handovers),
     "assemble_shipments": (lambda p: p.shipment_legs, assemble_shipments),
     "place_outlets": (lambda p: p.network_nodes, place_outlets),
-    "match_service_points": (lambda p: p.outlets_by_region, match_service_points),
+    "match_service_points": (lambda p: p.outlets_by_tile, match_service_points),
 }
 assert tuple(AGENTS) == AGENT_NAMES
 

@@ -4,9 +4,12 @@
 ``assemble_shipments`` that a leg belongs to a shipment (with its events, link method and
 confidence) or no longer does (``drop``).
 
-``RegionOutlets``: what ``place_outlets`` keeps per region.
+``OutletMessage`` (``lintas-outlets-by-tile``, keyed by tile): ``place_outlets`` telling
+``match_service_points`` that a network node is in a tile's reach (``place``) or no longer
+(``drop``); ``OutletCell`` and ``OutletHome``: what those two agents keep
+(:mod:`lintas.streams.outlets`).
 
-Neither is a public contract; their schemas live here, derived from the ShipmentEvent and
+None is a public contract; their schemas live here, derived from the ShipmentEvent and
 NetworkNode schemas. The linking messages between legs and regions are in
 :mod:`lintas.streams.legcodec`.
 """
@@ -22,8 +25,8 @@ import fastavro
 
 from lintas.schemas.codec import load_schema
 
-__all__ = ["LegAssignment", "decode_assignment", "decode_region", "encode_assignment",
-           "encode_region"]
+__all__ = ["LegAssignment", "decode_assignment", "decode_outlet", "encode_assignment",
+           "encode_outlet"]
 
 
 @dataclass(slots=True)
@@ -71,26 +74,55 @@ def decode_assignment(data: bytes) -> LegAssignment:
                          r["events"])
 
 
+def _nullable(schema: Any) -> list[Any]:
+    return ["null", schema]
+
+
 @cache
-def _region_schema() -> Any:
-    return fastavro.parse_schema({
-        "type": "record", "name": "RegionOutlets", "namespace": "id.lintas.internal",
+def _outlet_schemas() -> dict[str, Any]:
+    node = load_schema("NetworkNode")
+    names: dict[str, Any] = {}
+    named = fastavro.parse_schema({
+        "type": "record", "name": "OutletMessage", "namespace": "id.lintas.internal",
         "fields": [
-            {"name": "nodes", "type": {"type": "array", "items": load_schema("NetworkNode")}},
-            {"name": "points", "type": {"type": "map", "values": "string"},
-             "doc": "service point id -> digest of what was last sent"},
-            {"name": "offset", "type": "long", "default": -1},
+            {"name": "kind", "type": "string", "doc": "place or drop"},
+            {"name": "node_id", "type": "string"},
+            {"name": "version", "type": "long", "doc": "offset of the NetworkNode record"},
+            {"name": "node", "type": _nullable(node), "default": None},
+            {"name": "previous_cell", "type": _nullable("string"), "default": None},
+            {"name": "home_moved", "type": "boolean", "default": False},
+            {"name": "deleted", "type": "boolean", "default": False},
+        ],
+    }, named_schemas=names)
+    cell = fastavro.parse_schema({
+        "type": "record", "name": "OutletCell", "namespace": "id.lintas.internal",
+        "fields": [{"name": "nodes", "type": {"type": "array", "items": {
+            "type": "record", "name": "HeldOutlet", "fields": [
+                {"name": "node", "type": "id.lintas.NetworkNode"},
+                {"name": "version", "type": "long"},
+                {"name": "sent", "type": _nullable("string"), "default": None,
+                 "doc": "digest of the service point this node names, as last sent"},
+            ]}}}],
+    }, named_schemas=names)
+    home = fastavro.parse_schema({
+        "type": "record", "name": "OutletHome", "namespace": "id.lintas.internal",
+        "fields": [
+            {"name": "version", "type": "long"},
+            {"name": "home", "type": "string"},
+            {"name": "cell", "type": "string"},
+            {"name": "tiles", "type": {"type": "array", "items": "string"}},
         ],
     })
+    return {"message": named, "cell": cell, "home": home}
 
 
-def encode_region(nodes: list[dict[str, Any]], points: dict[str, str], offset: int) -> bytes:
-    return _encode(_region_schema(), {"nodes": nodes, "points": points, "offset": offset})
+def encode_outlet(kind: str, record: dict[str, Any]) -> bytes:
+    """An ``OutletMessage`` (``message``), a tile's ``OutletCell`` (``cell``) or a node's
+    ``OutletHome`` (``home``) as bytes."""
+    return _encode(_outlet_schemas()[kind], record)
 
 
-def decode_region(data: bytes | None) -> tuple[dict[str, dict[str, Any]], dict[str, str], int]:
-    """(nodes by id, digests of the service points last sent, last offset) of one region."""
-    if not data:
-        return {}, {}, -1
-    r: Any = fastavro.schemaless_reader(io.BytesIO(data), _region_schema())
-    return {n["node_id"]: n for n in r["nodes"]}, dict(r["points"]), r["offset"]
+def decode_outlet(kind: str, data: bytes) -> dict[str, Any]:
+    """The record :func:`encode_outlet` encoded as ``kind``."""
+    record: Any = fastavro.schemaless_reader(io.BytesIO(data), _outlet_schemas()[kind])
+    return dict(record)

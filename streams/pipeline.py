@@ -21,7 +21,7 @@ __all__ = [
     "HANDOVER_MATCHES",
     "INTERNAL_TOPICS",
     "LEG_MESSAGES",
-    "OUTLETS_BY_REGION",
+    "OUTLETS_BY_TILE",
     "REGION_SUMMARIES",
     "SHIPMENT_ARCHIVE",
     "SHIPMENT_LEGS",
@@ -45,10 +45,11 @@ SHIPMENT_LEGS = "lintas-shipment-legs"
 #: Closed shipments' states, keyed by shipment id, read back by position for a late event
 #: (kept ``LINTAS_ARCHIVE_DAYS``).
 SHIPMENT_ARCHIVE = "lintas-shipment-archive"
-OUTLETS_BY_REGION = "lintas-outlets-by-region"
+#: Network nodes for the tiles that hold them (:mod:`lintas.streams.outletgrid`), keyed by tile.
+OUTLETS_BY_TILE = "lintas-outlets-by-tile"
 #: What ``lintas worker`` makes sure exists before the agents start.
 INTERNAL_TOPICS = (LEG_MESSAGES, REGION_SUMMARIES, HANDOVER_MATCHES, SHIPMENT_LEGS,
-                   SHIPMENT_ARCHIVE, OUTLETS_BY_REGION)
+                   SHIPMENT_ARCHIVE, OUTLETS_BY_TILE)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Pipeline:
     region_summaries: TopicT
     handover_matches: TopicT
     shipment_legs: TopicT
-    outlets_by_region: TopicT
+    outlets_by_tile: TopicT
     service_points: TopicT
     #: leg (partner:tracking_number) -> its LegRecord (:mod:`lintas.streams.legs`)
     leg_records: TableT | None
@@ -87,9 +88,10 @@ class Pipeline:
     region_records: TableT | None
     #: shipment id -> its assigned legs (:mod:`lintas.streams.assembler`)
     shipment_states: TableT | None
-    #: regency code -> its outlets and service points (:mod:`lintas.streams.outlets`)
-    region_outlets: TableT | None
+    #: node id -> the tiles it was sent to (:mod:`lintas.streams.outlets`)
+    outlet_homes: TableT | None
+    #: tile/cell -> the outlets in that cell and the service points they name
+    outlet_tiles: TableT | None
     #: registered hand-overs, (giver, receiver) (``LINTAS_HANDOVER_AGREEMENTS``)
     agreements: frozenset[tuple[str, str]] = frozenset()
-    #: when shipments leave the tables (``LINTAS_CLOSE_AFTER_DAYS``, ``LINTAS_ARCHIVE_DAYS``)
     closing: Closing | None = None

@@ -25,7 +25,7 @@ from lintas.streams.chain import Chain
 from lintas.streams.linking import Agreements
 from lintas.streams.members import member_topics
 from lintas.streams.normalize import normalize_record
-from lintas.streams.outlets import OutletMatcher
+from lintas.streams.outlets import OutletNetwork
 from lintas.streams.view.store import ViewStore
 
 __all__ = ["ReplayResult", "replay"]
@@ -71,14 +71,9 @@ def replay(
                 nodes[node["node_id"]] = node
             events += len(outcome.events)
             chain.add_all(outcome.events)
-    region_outlets: dict[str, bytes] = {}
-    matcher = OutletMatcher(region_outlets)
-    points: dict[str, dict[str, Any] | None] = {}
-    for offset, node in enumerate(nodes.values()):
-        for spid, point in matcher.apply(node, offset):
-            points[spid] = point
+    points = OutletNetwork().points(nodes.items())
     live, gone = chain.shipments, chain.merged
     store.apply(REPLAY_CONSUMER, views=live, deleted=gone, dead_letters=letters,
-                nodes=nodes.values(), points=[p for p in points.values() if p],
-                deleted_points=[k for k, p in points.items() if p is None], offsets={})
+                nodes=nodes.values(), points=list(points.values()), deleted_points=[],
+                offsets={})
     return ReplayResult(raw_count, events, len(live), len(letters), len(nodes))

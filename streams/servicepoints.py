@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz
 
-__all__ = ["FAR_METRES", "THRESHOLD", "match_outlets", "name_core", "pair_score"]
+__all__ = ["FAR_METRES", "REACH_METRES", "THRESHOLD", "match_outlets", "name_core", "pair_score",
+           "service_point"]
 
 THRESHOLD = 0.7
 FAR_METRES = 300.0
+#: The farthest apart two nodes can be and still match: with the same postal code and the
+#: same name (0.5), nearness must bring the rest; scores are rounded to 0.001.
+REACH_METRES = FAR_METRES * (1 - (THRESHOLD - 0.5 - 0.0005) / 0.5)
 
 _PARTNER_WORDS = re.compile(
     r"\b(AGEN(T)?|POS|KANTOR|CABANG|PEMBANTU|KCU|KCP|KC|DROP ?POINT|DP|JNE|J&T|JNT|EXPRESS|"
@@ -118,16 +122,17 @@ def _union(items: list[Mapping[str, Any]]) -> tuple[dict[str, str], dict[str, fl
     return {node: find(node) for node in parent}, best
 
 
-def _mean(members: list[Mapping[str, Any]], field: str) -> float | None:
+def _mean(members: Sequence[Mapping[str, Any]], field: str) -> float | None:
     located = [n[field] for n in members if n.get("latitude") is not None]
     return round(sum(located) / len(located), 6) if located else None
 
 
-def _service_point(
-    members: list[Mapping[str, Any]], best: Mapping[str, float],
+def service_point(
+    members: Sequence[Mapping[str, Any]], best: Mapping[str, float],
     regions: Mapping[str, tuple[str | None, str | None]],
 ) -> dict[str, Any]:
-    """The ServicePoint record of one group of matched nodes."""
+    """The ServicePoint record of one group of matched nodes (in node id order), with each
+    node's best match score and the names of regions."""
     anchor = min(members, key=lambda n: (_KIND_RANK.get(n["kind"], 9), n["node_id"]))
     region = anchor.get("region_code")
     names = regions.get(region or "", (None, None))
@@ -168,5 +173,5 @@ def match_outlets(
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for node in items:
         groups.setdefault(roots[node["node_id"]], []).append(node)
-    points = (_service_point(members, best, regions or {}) for members in groups.values())
+    points = (service_point(members, best, regions or {}) for members in groups.values())
     return {point["service_point_id"]: point for point in points}

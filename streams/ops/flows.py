@@ -32,7 +32,7 @@ from lintas.core.topics import (
 from lintas.streams.pipeline import (
     HANDOVER_MATCHES,
     LEG_MESSAGES,
-    OUTLETS_BY_REGION,
+    OUTLETS_BY_TILE,
     REGION_SUMMARIES,
     SHIPMENT_LEGS,
 )
@@ -83,8 +83,8 @@ def agent_flows(worker_group: str, partners: Iterable[str]) -> tuple[AgentFlow, 
                   (LEG_MESSAGES, REGION_SUMMARIES, SHIPMENT_LEGS)),
         AgentFlow("match_handovers", worker_group, (REGION_SUMMARIES,), (HANDOVER_MATCHES,)),
         AgentFlow("assemble_shipments", worker_group, (SHIPMENT_LEGS,), (SHIPMENTS,)),
-        AgentFlow("place_outlets", worker_group, (NETWORK_NODES,), (OUTLETS_BY_REGION,)),
-        AgentFlow("match_service_points", worker_group, (OUTLETS_BY_REGION,),
+        AgentFlow("place_outlets", worker_group, (NETWORK_NODES,), (OUTLETS_BY_TILE,)),
+        AgentFlow("match_service_points", worker_group, (OUTLETS_BY_TILE,),
                   (SERVICE_POINTS,)),
         AgentFlow("view_sink", SINK_GROUP, (SHIPMENTS, DLQ, NETWORK_NODES, SERVICE_POINTS), ()),
     )

@@ -21,7 +21,7 @@ from lintas.kafka.connection import KafkaConnection
 from lintas.streams.pipeline import (
     HANDOVER_MATCHES,
     LEG_MESSAGES,
-    OUTLETS_BY_REGION,
+    OUTLETS_BY_TILE,
     REGION_SUMMARIES,
     SHIPMENT_LEGS,
 )
@@ -41,7 +41,7 @@ _INNER = {
     REGION_SUMMARIES: "match_handovers",
     HANDOVER_MATCHES: "collect_legs",
     SHIPMENT_LEGS: "assemble_shipments",
-    OUTLETS_BY_REGION: "match_service_points",
+    OUTLETS_BY_TILE: "match_service_points",
 }
 
 

@@ -14,7 +14,7 @@ from lintas.streams.ops.tails import DeadLetterKey, DeadLetterTally, EventFreshn
 from lintas.streams.pipeline import (
     HANDOVER_MATCHES,
     LEG_MESSAGES,
-    OUTLETS_BY_REGION,
+    OUTLETS_BY_TILE,
     REGION_SUMMARIES,
     SHIPMENT_LEGS,
 )
@@ -36,8 +36,8 @@ def test_flows_follow_the_agents_and_the_sink():
     assert flows["match_handovers"].inputs == (REGION_SUMMARIES,)
     assert flows["match_handovers"].outputs == (HANDOVER_MATCHES,)
     assert flows["assemble_shipments"].inputs == (SHIPMENT_LEGS,)
-    assert flows["place_outlets"].outputs == (OUTLETS_BY_REGION,)
-    assert flows["match_service_points"].inputs == (OUTLETS_BY_REGION,)
+    assert flows["place_outlets"].outputs == (OUTLETS_BY_TILE,)
+    assert flows["match_service_points"].inputs == (OUTLETS_BY_TILE,)
     assert {f.group for a, f in flows.items() if a != "view_sink"} == {"lintas"}
     assert flows["view_sink"].group == SINK_GROUP == VIEW_SINK_GROUP
     assert set(flows["view_sink"].inputs) == set(ViewSink(None, "x").topics)  # type: ignore[arg-type]
