@@ -163,7 +163,7 @@ class LegStep:
         self._summary = None
         after = self.summary()
         if before is None or _linking_changed(before, after):
-            self._announce(after)
+            self._announce(after, before)
             for receiver in record.asked.values():
                 self._answer_claim(receiver)
             self._decide()
@@ -226,18 +226,18 @@ class LegStep:
             self._summary = summarize(self.record.leg, self.record.events.values())
         return self._summary
 
-    def _announce(self, summary: LegSummary) -> None:
-        """Tell the legs this leg names, and the matcher, what this leg now is."""
+    def _announce(self, summary: LegSummary, before: LegSummary | None = None) -> None:
+        """Tell the legs this leg names, and the matcher, what this leg now is: every
+        region it is in, and every region it was in (which then forget it)."""
         for handover in summary.handovers_to:
             if handover.tracking_number:
                 self.out.append(("legs", f"{handover.partner}:{handover.tracking_number}",
                                  Claim(summary)))
-            elif handover.region:
-                self.out.append(("handovers", handover.region, summary))
         for partner, number in summary.handovers_from:
             self.out.append(("legs", f"{partner}:{number}", ClaimFrom(summary)))
-        if summary.could_receive and summary.first_region:
-            self.out.append(("handovers", summary.first_region, summary))
+        regions = _regions(summary) | (_regions(before) if before is not None else set())
+        for region in sorted(regions):
+            self.out.append(("handovers", region, summary))
 
     def _offered(self, message: Parent) -> None:
         """Keep a giver's confirmation or the matcher's pick (or forget it): the two are
@@ -358,6 +358,15 @@ class LegStep:
         for receiver in record.asked.values():
             self._answer_claim(receiver)
         return self.out
+
+
+def _regions(summary: LegSummary) -> set[str]:
+    """The regions whose matcher knows this leg: where it handed the parcel on without
+    naming the receiver's number, and where it begins if it could have received one."""
+    regions = {h.region for h in summary.handovers_to if not h.tracking_number and h.region}
+    if summary.could_receive and summary.first_region:
+        regions.add(summary.first_region)
+    return regions
 
 
 def _linking_changed(before: LegSummary, after: LegSummary) -> bool:

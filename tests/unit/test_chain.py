@@ -118,3 +118,24 @@ def test_records_and_messages_round_trip():
     assert region.matches and decode_region("16.71", encode_region(region)) == region
     message = Claim(summarize("lion:19LP0000000000001", LION))
     assert decode_message(encode_message(message)) == message
+
+
+def test_a_leg_whose_posting_arrives_last_leaves_the_hand_over_it_was_matched_to():
+    # Pos's scans newest first: until its posting arrives, the leg looks like a receiver of
+    # Lion's unnamed hand-over; the posting makes it a new parcel of its own.
+    posted = [ev("q1", "pos", "P2505010000009", "picked_up", 13, "16.71"),
+              ev("q2", "pos", "P2505010000009", "in_transit", 14, "16.71"),
+              ev("q3", "pos", "P2505010000009", "delivered", 30, "16.71")]
+    views, _ = shipments([*LION, *reversed(posted)])
+    assert views["pos:P2505010000009"]["legs"][0]["link_method"] == "origin"
+    assert legs_of(views["lion:19LP0000000000001"]) == {("lion", "origin")}
+    # The real receiver, arriving after, still gets the hand-over.
+    views, _ = shipments([*LION, *reversed(posted), *POS])
+    assert legs_of(views["lion:19LP0000000000001"]) == {("lion", "origin"), ("pos", "heuristic")}
+
+
+def test_a_candidate_whose_first_region_changes_moves_to_the_new_region():
+    early_elsewhere = ev("p0", "pos", "P2505010000001", "in_transit", 12, "31.71")
+    views, _ = shipments([*LION, *POS, early_elsewhere])  # now it starts in Jakarta
+    assert "pos:P2505010000001" in views
+    assert legs_of(views["lion:19LP0000000000001"]) == {("lion", "origin")}
