@@ -17,9 +17,10 @@ Legs too old to match anything new leave the region's state (:data:`KEEP`).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from lintas.streams.legs import Output, Parent
+from lintas.streams.legs import Output, Parent, region_key
 from lintas.streams.linking import EARLY, THRESHOLD, WINDOW, Handover, LegSummary, score
 
 __all__ = ["KEEP", "RegionRecord", "RegionStep"]
@@ -30,7 +31,9 @@ KEEP = 2 * WINDOW + EARLY
 
 @dataclass
 class RegionRecord:
-    """What is kept of one region: its givers and candidates, and the matches sent."""
+    """What is kept of one region and receiving partner (its key,
+    :func:`~lintas.streams.legs.region_key`): its givers and candidates, and the matches
+    sent."""
 
     region: str
     givers: dict[str, LegSummary] = field(default_factory=dict)
@@ -40,9 +43,9 @@ class RegionRecord:
     offset: int = -1
 
 
-def _handover(giver: LegSummary, region: str) -> Handover | None:
-    return next((h for h in giver.handovers_to
-                 if h.tracking_number is None and h.region == region), None)
+def _handover(giver: LegSummary, key: str) -> Handover | None:
+    return next((h for h in giver.handovers_to if h.tracking_number is None and h.region
+                 and region_key(h.partner, h.region) == key), None)
 
 
 class RegionStep:
@@ -60,7 +63,8 @@ class RegionStep:
         record.candidates.pop(summary.leg, None)
         if _handover(summary, record.region) is not None:
             record.givers[summary.leg] = summary
-        if summary.could_receive and summary.first_region == record.region:
+        if summary.could_receive and summary.first_region and region_key(
+                summary.partner, summary.first_region) == record.region:
             record.candidates[summary.leg] = summary
         self._forget_the_old()
         return self._rematch()
@@ -81,12 +85,18 @@ class RegionStep:
 
     def _rematch(self) -> list[Output]:
         record = self.record
+        # Candidates by first scan: a hand-over scores only those starting in its window.
+        starts = sorted((s.first_at, leg) for leg, s in record.candidates.items())
+        times = [at for at, _ in starts]
         edges: list[tuple[float, float, str, str]] = []
         for giver_leg, giver in record.givers.items():
             handover = _handover(giver, record.region)
             assert handover is not None
-            for leg, candidate in record.candidates.items():
-                if candidate.partner != handover.partner or leg == giver_leg:
+            window = starts[bisect_left(times, handover.at - EARLY):
+                            bisect_right(times, handover.at + WINDOW)]
+            for _at, leg in window:
+                candidate = record.candidates[leg]
+                if leg == giver_leg:
                     continue
                 points = score(handover, giver, candidate)
                 if points >= THRESHOLD:

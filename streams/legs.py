@@ -42,6 +42,13 @@ from lintas.streams.linking import (
 from lintas.streams.messages import LegAssignment
 from lintas.streams.reconcile import preferred
 
+
+def region_key(partner: str, region: str) -> str:
+    """The region matcher's key (:mod:`lintas.streams.handovers`): hand-overs to
+    ``partner`` in ``region`` and ``partner``'s legs beginning there meet under it
+    (``pos@16.71``); other partners' legs never do."""
+    return f"{partner}@{region}"
+
 __all__ = [
     "MAX_DEPTH",
     "Adopt",
@@ -53,6 +60,7 @@ __all__ = [
     "Output",
     "Parent",
     "Root",
+    "region_key",
 ]
 
 #: Hand-over chains longer than this are cut (a loop of claims cannot spin forever).
@@ -361,11 +369,13 @@ class LegStep:
 
 
 def _regions(summary: LegSummary) -> set[str]:
-    """The regions whose matcher knows this leg: where it handed the parcel on without
-    naming the receiver's number, and where it begins if it could have received one."""
-    regions = {h.region for h in summary.handovers_to if not h.tracking_number and h.region}
+    """The matcher's keys that know this leg: where (and to whom) it handed the parcel on
+    without naming the receiver's number, and where it begins if it could have received
+    one (:func:`~lintas.streams.handovers.region_key`)."""
+    regions = {region_key(h.partner, h.region) for h in summary.handovers_to
+               if not h.tracking_number and h.region}
     if summary.could_receive and summary.first_region:
-        regions.add(summary.first_region)
+        regions.add(region_key(summary.partner, summary.first_region))
     return regions
 
 

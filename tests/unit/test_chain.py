@@ -112,10 +112,10 @@ def test_records_and_messages_round_trip():
     LegStep(record).event(POS[0], "events", 3)
     LegStep(record).message(Claim(summarize("lion:19LP0000000000001", LION)), "legs", 4)
     assert decode_leg(record.leg, encode_leg(record)) == record
-    region = RegionRecord("16.71")
+    region = RegionRecord("pos@16.71")
     RegionStep(region).apply(summarize("lion:19LP0000000000001", LION), 5)
     RegionStep(region).apply(summarize("pos:P2505010000001", POS), 6)
-    assert region.matches and decode_region("16.71", encode_region(region)) == region
+    assert region.matches and decode_region("pos@16.71", encode_region(region)) == region
     message = Claim(summarize("lion:19LP0000000000001", LION))
     assert decode_message(encode_message(message)) == message
 
