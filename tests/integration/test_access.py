@@ -15,7 +15,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition, errors
 
 from lintas.connectors.members import AccountStore
 from lintas.connectors.onboarding import add_account, revoke_account
-from lintas.core.topics import member_topic
+from lintas.core.topics import SHIPMENTS, member_topic
 from lintas.kafka.connection import KafkaConnection
 
 pytestmark = pytest.mark.integration
@@ -46,10 +46,14 @@ def matrix() -> list[Case]:
 
 
 def _produce(kafka: KafkaConnection, topic: str) -> None:
+    # The broker is shared by the session: on the compacted view topic, whose subscribers
+    # decode every value, the probe is a tombstone (a record every reader accepts); raw
+    # topics take bytes the worker sends to the DLQ.
+    value = None if topic == SHIPMENTS else b"access-matrix"
     producer = KafkaProducer(**kafka.kafka_python(), max_block_ms=8000,
                              request_timeout_ms=8000)
     try:
-        producer.send(topic, key=b"access-matrix", value=b"access-matrix").get(timeout=15)
+        producer.send(topic, key=b"access-matrix", value=value).get(timeout=15)
     finally:
         producer.close(timeout=5)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -87,6 +88,14 @@ def test_the_mix_has_duplicates_late_and_out_of_order_scans_and_network_updates(
     assert "pos" in networks and len(networks) >= 2  # Pos's office API and outlet files
     unusable = [p for p in mix.parcels.values() if p.final_status is None]
     assert 0 < len(unusable) < 0.06 * len(mix.parcels)
+
+
+def test_a_network_page_is_sent_every_network_every_slots_however_busy_the_queue():
+    settings = replace(EXACT, network_every=25)
+    mix = NationalMix(11, start=START, settings=settings)
+    stream = mix.payloads()
+    payloads = [next(stream) for _ in range(1000)]
+    assert [p.slot for p in payloads if p.kind == "network"] == list(range(24, 1000, 25))
 
 
 def _webhooks_by_key(payloads: list) -> dict[str, list]:

@@ -226,6 +226,7 @@ class NationalMix:
         self._queue: list[tuple[int, int, Payload]] = []  # (slot, order, payload)
         self._order = 0
         self._slot = 0
+        self._next_network = max(1, self.settings.network_every) - 1
         self._draining = False
 
     # -- what is sent -------------------------------------------------------------------
@@ -234,14 +235,16 @@ class NationalMix:
         """One payload a slot; after :meth:`drain`, only what is still queued, then stop."""
         while True:
             every = self.settings.network_every
-            if self._queue and self._queue[0][0] <= self._slot:
+            if every and not self._draining and self._slot >= self._next_network:
+                # Due pages go first: a queue that is always ready must not starve them.
+                payload = self._network_page()
+                self._next_network += every
+            elif self._queue and self._queue[0][0] <= self._slot:
                 payload = heapq.heappop(self._queue)[2]
             elif self._draining:
                 if not self._queue:
                     return
                 payload = heapq.heappop(self._queue)[2]
-            elif every and self._slot % every == every - 1:
-                payload = self._network_page()
             else:
                 self._begin_parcel()
                 continue
