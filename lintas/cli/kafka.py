@@ -41,12 +41,14 @@ def start(as_json: bool) -> None:
                        partitions=settings.topic_partitions,
                        replication_factor=settings.replication_factor)
     if as_json:
-        print_json({**status.as_dict(), "principals": str(broker.principals.path)})
+        print_json({**status.as_dict(), "principals": str(broker.principals.path),
+                    "security_protocol": broker.protocol, "ca_file": broker.ca_file})
     else:
         console.print(
             f"Kafka {status.version} runs (pid {status.pid}); "
-            f"bootstrap: [bold]{status.bootstrap}[/] (SASL/SCRAM-SHA-512; principals' "
-            f"credentials in {broker.principals.path})"
+            f"bootstrap: [bold]{status.bootstrap}[/] (SASL/SCRAM-SHA-512"
+            + (f" over TLS, trusting {broker.ca_file}" if broker.ca_file else "")
+            + f"; principals' credentials in {broker.principals.path})"
         )
 
 

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     kafka_port: int = 9092
     kafka_controller_port: int = 9093
     kafka_heap: str = "512m"
+    #: whether the local broker's clients speak TLS (SASL_SSL) to it, trusting the CA it
+    #: makes on first start (``<home>/kafka/tls/ca.pem``)
+    kafka_tls: bool = False
     topic_partitions: int = Field(default=3, ge=1)
     replication_factor: int = Field(default=1, ge=1)
 

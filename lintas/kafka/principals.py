@@ -117,14 +117,16 @@ def kafka_connection(settings: Settings, role: Role | None = "admin") -> KafkaCo
                                settings.kafka_username, settings.kafka_password,
                                settings.kafka_ssl_cafile)
     local = f"127.0.0.1:{settings.kafka_port}"
+    local_protocol: Protocol = "SASL_SSL" if settings.kafka_tls else "SASL_PLAINTEXT"
+    ca_file = str(settings.home / "kafka" / "tls" / "ca.pem") if settings.kafka_tls else None
     if settings.kafka_username:
         if settings.kafka_password is None:
             raise ConfigurationError("LINTAS_KAFKA_USERNAME is set without LINTAS_KAFKA_PASSWORD")
-        return KafkaConnection(local, "SASL_PLAINTEXT", settings.kafka_sasl_mechanism,
-                               settings.kafka_username, settings.kafka_password)
+        return KafkaConnection(local, local_protocol, settings.kafka_sasl_mechanism,
+                               settings.kafka_username, settings.kafka_password, ca_file)
     if role is None:
         raise ConfigurationError("say who you are to Kafka: set LINTAS_KAFKA_USERNAME and "
                                  "LINTAS_KAFKA_PASSWORD (what `lintas members add` printed)")
     name = principal_name(role)
-    return KafkaConnection(local, "SASL_PLAINTEXT", "SCRAM-SHA-512", name,
-                           LocalPrincipals(settings.home / "kafka").password(name))
+    return KafkaConnection(local, local_protocol, "SCRAM-SHA-512", name,
+                           LocalPrincipals(settings.home / "kafka").password(name), ca_file)

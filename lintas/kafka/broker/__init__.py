@@ -18,4 +18,5 @@ def local_broker(settings: Settings) -> LocalBroker:
         port=settings.kafka_port,
         controller_port=settings.kafka_controller_port,
         heap=settings.kafka_heap,
+        tls=settings.kafka_tls,
     )

@@ -9,6 +9,9 @@ Secure by default: clients authenticate with SASL/SCRAM-SHA-512 and KRaft's
 ``StandardAuthorizer`` refuses what no ACL allows. The ``admin`` principal (a super user)
 is written into the storage when it is formatted; its password, and those of the other
 principals, are generated on first start (:class:`~lintas.kafka.principals.LocalPrincipals`).
+With ``tls`` (``LINTAS_KAFKA_TLS=true``) the client listener speaks SASL_SSL with a
+certificate from a CA of the broker's own (:mod:`lintas.kafka.broker.tls`); the controller
+listener, which only the broker itself uses, stays on loopback without TLS.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from lintas.core.errors import BrokerError
-from lintas.kafka.connection import KafkaConnection
+from lintas.kafka.broker.tls import BrokerTls, ensure_tls
+from lintas.kafka.connection import KafkaConnection, Protocol
 from lintas.kafka.principals import ADMIN, CONTROLLER, LocalPrincipals
 from lintas.kafka.processes import ChildServer
 from lintas.kafka.processes import port_open as _port_open
@@ -95,6 +99,7 @@ class LocalBroker(ChildServer):
         port: int,
         controller_port: int,
         heap: str = "512m",
+        tls: bool = False,
     ) -> None:
         self.directory = Path(directory)
         self.cache_dir = Path(cache_dir)
@@ -102,6 +107,8 @@ class LocalBroker(ChildServer):
         self.port = port
         self.controller_port = controller_port
         self.heap = heap
+        #: whether clients speak TLS to it (SASL_SSL), trusting :attr:`ca_file`
+        self.tls = tls
 
     @property
     def bootstrap(self) -> str:
@@ -111,10 +118,19 @@ class LocalBroker(ChildServer):
     def principals(self) -> LocalPrincipals:
         return LocalPrincipals(self.directory)
 
+    @property
+    def protocol(self) -> Protocol:
+        return "SASL_SSL" if self.tls else "SASL_PLAINTEXT"
+
+    @property
+    def ca_file(self) -> str | None:
+        """The CA certificate clients trust when the broker speaks TLS."""
+        return str(BrokerTls(self.directory / "tls").ca_file) if self.tls else None
+
     def connection(self, principal: str = ADMIN) -> KafkaConnection:
         """How to reach this broker as ``principal`` (one of :attr:`principals`)."""
-        return KafkaConnection(self.bootstrap, "SASL_PLAINTEXT", "SCRAM-SHA-512", principal,
-                               self.principals.password(principal))
+        return KafkaConnection(self.bootstrap, self.protocol, "SCRAM-SHA-512", principal,
+                               self.principals.password(principal), self.ca_file)
 
     @property
     def libs(self) -> Path:
@@ -194,21 +210,22 @@ class LocalBroker(ChildServer):
         controller = passwords[CONTROLLER].get_secret_value()
         scram = "org.apache.kafka.common.security.scram.ScramLoginModule"
         plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
+        listener = self.protocol
         props = {
             "process.roles": "broker,controller",
             "node.id": "1",
             "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
-            "listeners": (f"SASL_PLAINTEXT://127.0.0.1:{self.port},"
+            "listeners": (f"{listener}://127.0.0.1:{self.port},"
                           f"CONTROLLER://127.0.0.1:{self.controller_port}"),
-            "advertised.listeners": f"SASL_PLAINTEXT://127.0.0.1:{self.port}",
+            "advertised.listeners": f"{listener}://127.0.0.1:{self.port}",
             "controller.listener.names": "CONTROLLER",
-            "inter.broker.listener.name": "SASL_PLAINTEXT",
+            "inter.broker.listener.name": listener,
             "listener.security.protocol.map": (
-                "CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT"),
+                f"CONTROLLER:SASL_PLAINTEXT,{listener}:{listener}"),
             # Clients: SCRAM-SHA-512. The controller listener: PLAIN, with one user.
             "sasl.enabled.mechanisms": "SCRAM-SHA-512",
             "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
-            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": (
+            f"listener.name.{listener.lower()}.scram-sha-512.sasl.jaas.config": (
                 f'{scram} required username="{ADMIN}" password="{admin}";'),
             "sasl.mechanism.controller.protocol": "PLAIN",
             "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
@@ -232,6 +249,8 @@ class LocalBroker(ChildServer):
             "num.network.threads": "2",
             "num.io.threads": "4",
         }
+        if self.tls:
+            props.update(ensure_tls(self.directory).broker_properties())
         path = self.directory / "server.properties"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds passwords
         with os.fdopen(fd, "w") as out:
