@@ -6,6 +6,7 @@ bytewax sources: next page, snapshot (the cursor), resume.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 from lintas.connectors.runtime.producer import RawProducer, raw_record
 from lintas.core.deadletters import Failure, headers_for
-from lintas.core.errors import FatalError, RetriableError, SkippableError
+from lintas.core.errors import BrokerError, FatalError, RetriableError, SkippableError
 from lintas.core.topics import DLQ
 from lintas.kafka.cursors import CursorStore, control_key, status_partition
 
@@ -81,12 +82,14 @@ class PollingConnector:
         cursors: CursorStore,
         *,
         interval: float = 5.0,
+        max_backoff: float = 60.0,
         on_page: Callable[[Page, ConnectorStats], None] | None = None,
     ) -> None:
         self.source = source
         self.producer = producer
         self.cursors = cursors
         self.interval = interval
+        self.max_backoff = max_backoff
         self.on_page = on_page
         self.stats = ConnectorStats()
 
@@ -147,53 +150,76 @@ class PollingConnector:
         return bool(control.get("paused"))
 
     def _report(self) -> None:
-        """Write the connector's status beside its cursor (for `lintas connectors status`)."""
+        """Write the connector's status beside its cursor (for `lintas connectors status`);
+        while the broker is away the status waits for the next report."""
         def iso(moment: datetime | None) -> str | None:
             return moment.isoformat() if moment else None
 
-        self.cursors.put(self.source.name, status_partition(self.source.source_partition), {
-            "state": self.stats.state,
-            "partner": self.source.partner,
-            "last_success": iso(self.stats.last_success),
-            "last_error": self.stats.last_error,
-            "last_error_at": iso(self.stats.last_error_at),
-            "records": self.stats.records,
-            "pages": self.stats.pages,
-            "skipped": self.stats.skipped,
-            "pending": self.stats.pending,
-            "updated_at": datetime.now(timezone.utc).isoformat(),
-        })
+        try:
+            self.cursors.put(self.source.name, status_partition(self.source.source_partition), {
+                "state": self.stats.state,
+                "partner": self.source.partner,
+                "last_success": iso(self.stats.last_success),
+                "last_error": self.stats.last_error,
+                "last_error_at": iso(self.stats.last_error_at),
+                "records": self.stats.records,
+                "pages": self.stats.pages,
+                "skipped": self.stats.skipped,
+                "pending": self.stats.pending,
+                "updated_at": datetime.now(timezone.utc).isoformat(),
+            })
+        except BrokerError as exc:
+            log.warning("%s: status not written: %s", self.source.name, exc)
 
     def _failed(self, exc: Exception) -> None:
         self.stats.last_error = str(exc)
         self.stats.last_error_at = datetime.now(timezone.utc)
 
+    def backoff(self, failures: int, exc: Exception) -> float:
+        """Seconds to wait after the ``failures``-th failure in a row: the interval,
+        doubled at each failure up to :attr:`max_backoff`, with jitter, and never less than
+        what the partner asked for (``retry_after``)."""
+        ceiling = min(self.max_backoff, self.interval * 2 ** (failures - 1))
+        wait = random.uniform(ceiling / 2, ceiling)
+        asked = getattr(exc, "retry_after", None)
+        return max(wait, min(asked, self.max_backoff)) if asked else wait
+
+    def _step(self, once: bool) -> None:
+        self.cursors.refresh()
+        if self.paused and not once:
+            self.stats.state = "paused"
+        else:
+            self.poll_once()
+            self.stats.state = "running"
+
     def run(self, stop: threading.Event | None = None, *, once: bool = False) -> ConnectorStats:
         """Poll until ``stop`` is set (or one pass when ``once``). A paused connector (see
-        `lintas connectors pause`) waits; retriable failures wait and try again; a fatal one
-        ends the run with the error."""
+        `lintas connectors pause`) waits; retriable failures, and the broker being away,
+        wait longer after each failure in a row (:meth:`backoff`) and try again from the
+        cursor; a fatal one ends the run with the error."""
         stop = stop or threading.Event()
+        failures = 0
         while not stop.is_set():
-            self.cursors.refresh()
-            if self.paused and not once:
-                self.stats.state = "paused"
-            else:
-                try:
-                    self.poll_once()
-                    self.stats.state = "running"
-                except RetriableError as exc:
-                    self.stats.retries += 1
-                    self.stats.state = "retrying"
-                    self._failed(exc)
-                    log.warning("%s: %s; next try in %.0fs", self.source.name, exc, self.interval)
-                except FatalError as exc:
-                    self.stats.state = "failed"
-                    self._failed(exc)
-                    self._report()
+            wait = self.interval
+            try:
+                self._step(once)
+                failures = 0
+            except (RetriableError, BrokerError) as exc:
+                if once and isinstance(exc, BrokerError):
                     raise
+                failures += 1
+                wait = self.backoff(failures, exc)
+                self.stats.retries += 1
+                self.stats.state = "retrying"
+                self._failed(exc)
+                log.warning("%s: %s; next try in %.1fs", self.source.name, exc, wait)
+            except FatalError as exc:
+                self.stats.state = "failed"
+                self._failed(exc)
+                self._report()
+                raise
             self._report()
             if once:
                 break
-            stop.wait(self.interval)
+            stop.wait(wait)
         return self.stats
-

@@ -19,6 +19,9 @@ __all__ = ["KafkaConnection", "Protocol"]
 
 Protocol = Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"]
 
+#: the longest a kafka-python client waits before trying a lost broker again
+RECONNECT_BACKOFF_MAX_MS = 2000
+
 
 @dataclass(frozen=True)
 class KafkaConnection:
@@ -51,9 +54,12 @@ class KafkaConnection:
         return replace(self, protocol=protocol, username=username, password=secret)
 
     def kafka_python(self) -> dict[str, Any]:
-        """Keyword arguments for kafka-python's clients."""
+        """Keyword arguments for kafka-python's clients. They try a lost broker again at
+        least every two seconds (kafka-python's own backoff grows to 30 s, which kept
+        processes away for that long after a broker came back)."""
         out: dict[str, Any] = {"bootstrap_servers": self.bootstrap,
-                               "security_protocol": self.protocol}
+                               "security_protocol": self.protocol,
+                               "reconnect_backoff_max_ms": RECONNECT_BACKOFF_MAX_MS}
         if self.sasl:
             out.update(sasl_mechanism=self.mechanism, sasl_plain_username=self.username,
                        sasl_plain_password=self._secret())

@@ -67,19 +67,26 @@ class CursorStore:
         return consumer
 
     def refresh(self, timeout: float = 30.0) -> dict[bytes, dict[str, Any] | None]:
-        """Read what was written since the last read (everything, the first time)."""
+        """Read what was written since the last read (everything, the first time);
+        :class:`BrokerError` when the broker does not answer."""
+        from kafka.errors import KafkaError
+
         if self._consumer is None:
             self._consumer = self._open()
         consumer = self._consumer
-        tps = list(consumer.assignment())
-        end = consumer.end_offsets(tps)
-        deadline = time.monotonic() + timeout
-        while any(consumer.position(tp, timeout_ms=int(timeout * 1000)) < end[tp] for tp in tps):
-            if time.monotonic() > deadline:
-                raise BrokerError(f"reading {CONNECT_OFFSETS} timed out")
-            for messages in consumer.poll(timeout_ms=500).values():
-                for msg in messages:
-                    self._cursors[msg.key] = json.loads(msg.value) if msg.value else None
+        try:
+            tps = list(consumer.assignment())
+            end = consumer.end_offsets(tps)
+            deadline = time.monotonic() + timeout
+            while any(consumer.position(tp, timeout_ms=int(timeout * 1000)) < end[tp]
+                      for tp in tps):
+                if time.monotonic() > deadline:
+                    raise BrokerError(f"reading {CONNECT_OFFSETS} timed out")
+                for messages in consumer.poll(timeout_ms=500).values():
+                    for msg in messages:
+                        self._cursors[msg.key] = json.loads(msg.value) if msg.value else None
+        except KafkaError as exc:
+            raise BrokerError(f"reading {CONNECT_OFFSETS} failed: {exc}") from exc
         return self._cursors
 
     def load(self, timeout: float = 30.0) -> dict[bytes, dict[str, Any] | None]:
