@@ -4,7 +4,9 @@ Batches are written in one transaction together with the next offsets; on assign
 the consumer seeks to the offsets stored in the database, not to Kafka's committed
 ones, so a crash at any moment neither loses nor doubles a row. (It also commits to
 Kafka after each batch, so lag tools see the sink's progress.) A fresh database
-rebuilds itself from the start of the compacted topic.
+rebuilds itself from the start of the compacted topic. When the database goes away the
+sink waits for it, staying in its group, and then seeks back to the offsets the database
+holds: a batch it could not write is read again.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ from lintas.core.topics import DLQ, NETWORK_NODES, SERVICE_POINTS, SHIPMENTS
 from lintas.kafka.connection import KafkaConnection
 from lintas.schemas.codec import codec
 from lintas.streams.ops.metrics import observe_sink_batch
-from lintas.streams.view.store import TopicPartitionKey, ViewStore
+from lintas.streams.view.store import TopicPartitionKey, ViewStore, ViewUnavailable
 
 __all__ = ["SINK_GROUP", "BatchResult", "ViewSink"]
 
 log = logging.getLogger(__name__)
 
 SINK_GROUP = "lintas-view-sink"
+#: the longest the sink waits before asking an absent view database again
+VIEW_RETRY_MAX_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,10 @@ class ViewSink:
         self.topics = topics
         self._consumer: Any = None
         self.on_batch: Callable[[BatchResult, float], None] | None = None
+        #: partitions were assigned while the database was away: seek before reading on
+        self._resync = False
+        #: how many times the view's database went away under the sink
+        self.outages = 0
 
     def _open(self) -> Any:
         from kafka import ConsumerRebalanceListener, KafkaConsumer
@@ -73,20 +81,18 @@ class ViewSink:
             max_poll_records=self.batch_size,
             consumer_timeout_ms=float("inf"),
         )
-        store, group = self.store, self.group_id
+        sink = self
 
         class SeekToStored(ConsumerRebalanceListener):
             def on_partitions_revoked(self, revoked: Any) -> None:
                 pass  # every batch is already committed with its rows
 
             def on_partitions_assigned(self, assigned: Any) -> None:
-                stored = store.offsets(group)
-                for tp in assigned:
-                    position = stored.get((tp.topic, tp.partition))
-                    if position is None:
-                        consumer.seek_to_beginning(tp)
-                    else:
-                        consumer.seek(tp, position)
+                try:
+                    sink._seek_to_stored(consumer, assigned, sink.store.offsets(sink.group_id))
+                except ViewUnavailable as exc:  # seek once the database is back
+                    log.warning("%s", exc)
+                    sink._resync = True
 
         # Know every topic's partitions before joining the group: a leader that assigns
         # without them hands out nothing until the next metadata refresh, minutes later.
@@ -100,6 +106,41 @@ class ViewSink:
             time.sleep(0.5)
         consumer.subscribe(list(self.topics), listener=SeekToStored())
         return consumer
+
+    @staticmethod
+    def _seek_to_stored(consumer: Any, partitions: Any,
+                        stored: dict[TopicPartitionKey, int]) -> None:
+        for tp in partitions:
+            position = stored.get((tp.topic, tp.partition))
+            if position is None:
+                consumer.seek_to_beginning(tp)
+            else:
+                consumer.seek(tp, position)
+
+    def _wait_for_view(self, stop: threading.Event, reason: Exception) -> bool:
+        """The view's database is away: stay in the group (polling paused partitions, which
+        returns nothing) and ask again, less often each time; once it answers, seek every
+        partition to the offsets stored with the rows, which the database holds exactly as
+        its last committed batch left them. False when stopped meanwhile."""
+        log.warning("%s; waiting for it", reason)
+        self.outages += 1
+        consumer = self._consumer
+        delay = 0.5
+        while not stop.is_set():
+            consumer.pause(*consumer.assignment())
+            consumer.poll(timeout_ms=int(delay * 1000))  # discarded: read again after the seek
+            try:
+                stored = self.store.offsets(self.group_id)
+            except ViewUnavailable:
+                delay = min(delay * 2, VIEW_RETRY_MAX_SECONDS)
+                continue
+            self._seek_to_stored(consumer, consumer.assignment(), stored)
+            consumer.resume(*consumer.assignment())
+            self._resync = False
+            log.warning("the view database is back; going on from the offsets stored with "
+                        "the rows")
+            return True
+        return False
 
     def handle(self, batch: dict[Any, list[Any]]) -> BatchResult:
         """Write one polled batch (``{TopicPartition: [records]}``) and its offsets."""
@@ -202,12 +243,19 @@ class ViewSink:
         try:
             while not stop.is_set():
                 batch = self._consumer.poll(timeout_ms=poll_ms, max_records=self.batch_size)
+                if self._resync:  # assigned while the database was away: read from its offsets
+                    self._wait_for_view(stop, ViewUnavailable("the view database was away"))
+                    continue
                 if not batch:
                     if idle_timeout is not None and time.monotonic() - last_data > idle_timeout:
                         return
                     continue
                 started = time.monotonic()
-                result = self.handle(batch)
+                try:
+                    result = self.handle(batch)
+                except ViewUnavailable as exc:
+                    self._wait_for_view(stop, exc)
+                    continue
                 elapsed = time.monotonic() - started
                 self._commit_to_kafka(batch)
                 last_data = time.monotonic()

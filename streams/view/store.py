@@ -3,15 +3,16 @@ offsets in the same transaction, and the queries the CLI and API ask."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
-from lintas.core.errors import ConfigurationError
+from lintas.core.errors import ConfigurationError, RetriableError
 from lintas.core.redact import redact_url, scrub
 from lintas.streams.view.migrate import upgrade
 from lintas.streams.view.models import (
@@ -25,7 +26,7 @@ from lintas.streams.view.models import (
     TimelineRow,
 )
 
-__all__ = ["TopicPartitionKey", "ViewStore", "open_store"]
+__all__ = ["TopicPartitionKey", "ViewStore", "ViewUnavailable", "open_store"]
 
 TopicPartitionKey = tuple[str, int]
 
@@ -104,6 +105,11 @@ def _shipment_rows(
     return shipment, legs, timeline
 
 
+class ViewUnavailable(RetriableError):
+    """The view's database cannot be reached (stopped, restarting, its connections
+    dropped): try again later; nothing of the failed write was kept."""
+
+
 class ViewStore:
     """Reads and writes the view through SQLAlchemy (SQLite or PostgreSQL)."""
 
@@ -121,14 +127,34 @@ class ViewStore:
     # -- the sink's side ------------------------------------------------------------
 
     def offsets(self, consumer: str) -> dict[TopicPartitionKey, int]:
-        """Next offsets to consume, as stored with the rows."""
-        with self.engine.connect() as conn:
+        """Next offsets to consume, as stored with the rows; :class:`ViewUnavailable`
+        while the database cannot be reached."""
+        with self._reachable(), self.engine.connect() as conn:
             rows = conn.execute(
                 select(SinkOffset.topic, SinkOffset.partition, SinkOffset.next_offset).where(
                     SinkOffset.consumer == consumer
                 )
             )
             return {(t, p): o for t, p, o in rows}
+
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """Turn the database being away into :class:`ViewUnavailable`."""
+        try:
+            yield
+        except (OperationalError, InterfaceError) as exc:
+            raise ViewUnavailable(self._unavailable(exc)) from exc
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            raise ViewUnavailable(self._unavailable(exc)) from exc
+
+    def _unavailable(self, exc: Exception) -> str:
+        where = self.engine.url.render_as_string(hide_password=True)
+        first = str(getattr(exc, "orig", exc)).strip().splitlines()
+        return scrub(f"the view database ({where}) is unavailable: {type(exc).__name__}: "
+                     f"{first[0] if first else ''}",
+                     self.engine.url.render_as_string(hide_password=False))
 
     def apply(
         self,
@@ -144,7 +170,8 @@ class ViewStore:
         updated_at: datetime | None = None,
     ) -> None:
         """Write one batch and its offsets in one transaction. Applying the same batch
-        twice leaves the view as applying it once."""
+        twice leaves the view as applying it once. :class:`ViewUnavailable` (nothing
+        written) while the database cannot be reached."""
         now = updated_at or datetime.now(timezone.utc)
         shipments: list[dict[str, Any]] = []
         legs: list[dict[str, Any]] = []
@@ -156,7 +183,7 @@ class ViewStore:
             timeline += tl
         ids = [s["shipment_id"] for s in shipments]
         gone = list(deleted)
-        with self.engine.begin() as conn:
+        with self._reachable(), self.engine.begin() as conn:
             if gone:
                 for model in (TimelineRow, LegRow, ShipmentRow):
                     conn.execute(delete(model).where(model.shipment_id.in_(gone)))

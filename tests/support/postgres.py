@@ -61,17 +61,30 @@ class PostgresServer:
                         "-E", "UTF8", "--no-sync"),
             check=True, capture_output=True, cwd="/",
         )
+        server.resume()
+        return server
+
+    def resume(self) -> None:
+        """Start the server on its data directory (again, after :meth:`halt`)."""
         subprocess.run(
-            server._cmd(
-                "pg_ctl", "-D", str(data_dir / "data"), "-l", str(data_dir / "server.log"), "-w",
-                "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off "
-                      "-c synchronous_commit=off -c full_page_writes=off",
+            self._cmd(
+                "pg_ctl", "-D", str(self.data_dir / "data"), "-l",
+                str(self.data_dir / "server.log"), "-w",
+                "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data_dir} "
+                      "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
                 "start",
             ),
             check=True, capture_output=True, cwd="/",
         )
-        server.wait_ready()
-        return server
+        self.wait_ready()
+
+    def halt(self, mode: str = "immediate") -> None:
+        """Stop the server and keep its data: ``immediate`` drops every connection at once,
+        as a crash would (:meth:`resume` starts it again)."""
+        subprocess.run(
+            self._cmd("pg_ctl", "-D", str(self.data_dir / "data"), "-m", mode, "-w", "stop"),
+            capture_output=True, check=True, cwd="/",
+        )
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
