@@ -32,6 +32,8 @@ class Chain:
         self._assembler = Assembler(shipment_states)
         #: shipment id -> its view, or None where it was merged into another
         self.views: dict[str, dict[str, Any] | None] = {}
+        #: how many of :attr:`views` are live (not merged), kept as they change
+        self.shipment_count = 0
 
     def add(self, event: Mapping[str, Any]) -> None:
         """Take one canonical event (a ShipmentEvent record)."""
@@ -55,7 +57,9 @@ class Chain:
                 region = self._regions.setdefault(key, RegionRecord(key))
                 queue.extend(RegionStep(region).apply(message))
             else:
-                self.views[message.shipment_id] = self._assembler.apply(message)
+                before = self.views.get(message.shipment_id)
+                view = self.views[message.shipment_id] = self._assembler.apply(message)
+                self.shipment_count += (view is not None) - (before is not None)
 
     @property
     def shipments(self) -> list[dict[str, Any]]:

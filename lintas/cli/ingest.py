@@ -68,10 +68,14 @@ def serve(host: str, port: int, workers: int) -> None:
 def publish(
     partner_id: str, member: str, allow_bad_rows: bool, as_json: bool, file: str
 ) -> None:
-    """Check FILE (standard format: JSON lines, CSV or Avro) and publish it to Kafka."""
+    """Check FILE (standard format: JSON lines, CSV or Avro) and publish it to Kafka.
+
+    Progress goes to stderr (bars on a terminal, a line every few seconds elsewhere):
+    bytes read, rows checked, shipments sent."""
     import sys
 
     from lintas.cli.output import err_console, print_json
+    from lintas.cli.progress import ProgressReporter
     from lintas.connectors.publish import Publisher
     from lintas.core.errors import ConfigurationError
     from lintas.kafka.principals import kafka_connection
@@ -79,8 +83,9 @@ def publish(
     if partner_id != "standard":
         raise ConfigurationError("lintas publish takes the standard format (--partner standard); "
                                  "partners with an API are pulled or push webhooks")
-    with Publisher(kafka_connection(get_settings(), None), member=member) as publisher:
-        result = publisher.publish_file(file, allow_bad_rows=allow_bad_rows)
+    with (Publisher(kafka_connection(get_settings(), None), member=member) as publisher,
+          ProgressReporter("publish") as progress):
+        result = publisher.publish_file(file, allow_bad_rows=allow_bad_rows, progress=progress)
     if as_json:
         print_json(result.__dict__)
     else:

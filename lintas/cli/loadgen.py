@@ -8,12 +8,10 @@ import time
 from typing import Any
 
 import click
-from rich.console import Group
-from rich.live import Live
-from rich.progress_bar import ProgressBar
 from rich.table import Table
 
 from lintas.cli.output import console, err_console, print_json
+from lintas.cli.progress import ProgressReporter
 from lintas.core.settings import get_settings
 
 __all__ = ["loadgen"]
@@ -21,25 +19,6 @@ __all__ = ["loadgen"]
 
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f} s"
-
-
-def _progress_table(p: Any) -> Group:
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    hour = f"   simulated hour {p.hour:04.1f}" if p.hour is not None else ""
-    table.add_row("phase", f"{p.phase}{hour}")
-    table.add_row("payloads sent", f"{p.sent:,} / {p.payloads:,}   "
-                                   f"(offered {p.offered_rate:,.0f}/s)")
-    table.add_row("parcels in the view", f"{p.settled:,} / {p.parcels:,}")
-    table.add_row("latency so far", f"p50 {_seconds(p.p50)}   p99 {_seconds(p.p99)}")
-    bar = ProgressBar(total=max(1, p.payloads), completed=p.sent, width=50)
-    return Group(bar, table)
-
-
-def _plain_line(p: Any) -> str:
-    hour = f" hour={p.hour:.1f}" if p.hour is not None else ""
-    return (f"{p.phase} t={p.elapsed:.0f}s sent={p.sent}/{p.payloads} "
-            f"rate={p.offered_rate:.0f}/s{hour} settled={p.settled}/{p.parcels} "
-            f"p50={_seconds(p.p50)} p99={_seconds(p.p99)}")
 
 
 def _summary(report: Any) -> Table:
@@ -124,11 +103,23 @@ def loadgen(rate: float, profile: str, hours_per_minute: float, start_hour: floa
 
 
 def _run(run_load: Any, kafka: Any, store: Any, options: Any) -> Any:
-    """``run_load`` with a live display on a terminal, plain lines on stderr otherwise."""
+    """``run_load`` with its progress on stderr (bars on a terminal, plain lines otherwise)."""
     err_console.print(f"drawing the mix (seed {options.seed})…")
-    if err_console.is_terminal:
-        with Live(console=err_console, refresh_per_second=4, transient=True) as live:
-            return run_load(kafka, store, options,
-                            progress=lambda p: live.update(_progress_table(p)))
-    return run_load(kafka, store, options,
-                    progress=lambda p: print(_plain_line(p), file=sys.stderr, flush=True))
+    with ProgressReporter("loadgen") as reporter:
+        return run_load(kafka, store, options, progress=lambda p: _show(reporter, p))
+
+
+def _show(reporter: ProgressReporter, p: Any) -> None:
+    """One ``LoadProgress`` as the reporter's phases: payloads sent, then parcels in the
+    view while it settles."""
+    if p.phase == "sending":
+        if reporter.current != "sending":
+            reporter.phase("sending", total=p.payloads, unit="payloads")
+        hour = f" at simulated hour {p.hour:04.1f}" if p.hour is not None else ""
+        reporter.update(p.sent, offered=f"{p.offered_rate:,.0f}/s{hour}",
+                        in_the_view=f"{p.settled:,}/{p.parcels:,} parcels",
+                        p50=_seconds(p.p50), p99=_seconds(p.p99))
+        return
+    if reporter.current != "waiting for the view":
+        reporter.phase("waiting for the view", total=p.parcels, unit="parcels")
+    reporter.update(p.settled, p50=_seconds(p.p50), p99=_seconds(p.p99))

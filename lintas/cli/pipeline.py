@@ -169,6 +169,7 @@ def connect() -> None:
 def _run_connector(
     source: Any, partner_id: str, once: bool, backfill_from: datetime | None = None
 ) -> None:
+    from lintas.cli.progress import ProgressReporter
     from lintas.connectors.runtime.poll import PollingConnector
     from lintas.connectors.runtime.producer import RawProducer
     from lintas.kafka.cursors import CursorStore
@@ -182,15 +183,32 @@ def _run_connector(
     if backfill_from is not None:  # start the feed over from that date
         cursors.put(source.name, source.source_partition,
                     {"since": f"from:{backfill_from.isoformat()}"})
-    connector = PollingConnector(source, producer, cursors, interval=settings.poll_interval_seconds)
+    reporter = ProgressReporter(source.name)
+    connector = PollingConnector(source, producer, cursors, interval=settings.poll_interval_seconds,
+                                 on_page=lambda page, stats: _first_pass(reporter, page, stats))
     stop = _stop_on_signals()
     try:
-        stats = connector.run(stop, once=once)
+        with reporter:
+            reporter.phase(f"backfill from {backfill_from:%Y-%m-%d %H:%M} UTC" if backfill_from
+                           else "catching up", unit="records")
+            stats = connector.run(stop, once=once)
+            reporter.close(failed=True)  # still open: stopped before the first pass ended
     finally:
         cursors.close()
         producer.close()
     err_console.print(f"{source.name}: {stats.records} record(s) in {stats.pages} page(s), "
                       f"{stats.skipped} skipped")
+
+
+def _first_pass(reporter: Any, page: Any, stats: Any) -> None:
+    """Progress of the connector's first pass over its feed (a backfill, catching up after
+    a pause), up to the page after which the partner says nothing more is waiting; the
+    partner's ``pending`` count, when it gives one, makes the total."""
+    handled = stats.records + stats.skipped
+    reporter.update(handled, total=None if page.pending is None else handled + page.pending,
+                    pages=stats.pages, skipped=stats.skipped)
+    if not page.has_more:
+        reporter.close()
 
 
 @connect.command("run")

@@ -58,9 +58,13 @@ def shipment(tracking_number: str, partner: str | None, stale_days: float, as_js
 @click.option("--partner", "partners", multiple=True, help="Only these partners (default: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -> None:
-    """Rebuild the view from the raw topics alone, with the same steps the agents run."""
+    """Rebuild the view from the raw topics alone, with the same steps the agents run.
+
+    Progress goes to stderr (bars on a terminal, a line every few seconds elsewhere):
+    records read of those the raw topics hold, events, shipments built, rate, time left."""
     from datetime import datetime, timezone
 
+    from lintas.cli.progress import ProgressReporter
     from lintas.connectors.registry import PARTNERS, get_partner
     from lintas.kafka.principals import kafka_connection
     from lintas.streams.app import agreements
@@ -74,9 +78,9 @@ def replay(database_url: str | None, partners: tuple[str, ...], as_json: bool) -
     url = database_url or f"sqlite:///{settings.home / f'replay-{stamp}.db'}"
     store = open_store(url)
     try:
-        with console.status("replaying…") as status:
+        with ProgressReporter("replay") as progress:
             result = run_replay(kafka_connection(settings, "ops"), store,
-                                partners or sorted(PARTNERS), progress=status.update,
+                                partners or sorted(PARTNERS), progress=progress,
                                 agreements=agreements(settings))
     finally:
         store.close()

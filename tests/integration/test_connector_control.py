@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -36,13 +37,16 @@ def test_status_pause_resume_and_backfill(kafka, process_env, tmp_path: Path):
                LINTAS_POLL_INTERVAL_SECONDS="0.5")
     keys = {e.key.encode() for e in entries}
 
-    def lintas(*args: str) -> str:
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
         role = "connector" if args[0] == "connect" else "ops"
         out = subprocess.run([sys.executable, "-m", "lintas", *args],
                              env=process_env(role, **more), capture_output=True,
                              timeout=120, check=False)
         assert out.returncode == 0, out.stderr.decode()[-2000:]
-        return out.stdout.decode()
+        return out
+
+    def lintas(*args: str) -> str:
+        return run(*args).stdout.decode()
 
     def mine() -> int:
         return sum(1 for m in read_all(kafka, raw_topic("pos")) if m.key in keys)
@@ -62,8 +66,18 @@ def test_status_pause_resume_and_backfill(kafka, process_env, tmp_path: Path):
         assert first["newest_record_age_seconds"] is not None
 
         lintas("connectors", "pause", "pos-tracking")
-        lintas("connect", "run", "pos", "--once", "--backfill-from", "2020-01-01")
+        backfill = run("connect", "run", "pos", "--once", "--backfill-from", "2020-01-01")
         assert mine() == 2 * len(entries)  # a backfill reads the feed again from the date
+        # Its progress, on stderr as plain lines (not a terminal): the partner's pending
+        # count made the total.
+        err = backfill.stderr.decode()
+        assert "\x1b[" not in err and backfill.stdout == b""
+        done = re.search(r"^pos-tracking: backfill from 2020-01-01 00:00 UTC: ([\d,]+)/([\d,]+) "
+                         r"records \(100%\), .*done in \d+\w*; pages \d+, skipped 0$", err,
+                         re.MULTILINE)
+        assert done, err
+        assert done.group(1) == done.group(2) == f"{len(entries):,}"
+        assert len(err.splitlines()) < len(entries)
 
         # A long-running connector started while paused polls nothing until resumed.
         before = mine()

@@ -34,14 +34,20 @@ def _as(member: str, name: str, tmp_path: Path) -> Path:
     return path
 
 
-def test_publish_checks_then_sends_one_record_per_shipment(kafka, tmp_path: Path):
+def _new_member(kafka, tmp_path: Path) -> tuple[str, dict[str, str]]:
+    """A new member and the environment of a process publishing as it."""
     member = f"asperindo-{uuid.uuid4().hex[:8]}"
     home = {"LINTAS_HOME": str(tmp_path / "home")}
     added = lintas({**kafka.environment(), **home}, "members", "add", member, "--json")
     assert added.returncode == 0, added.stderr.decode()
     credentials = json.loads(added.stdout)["kafka"]
-    as_member = {**kafka.environment(), **home, "LINTAS_KAFKA_USERNAME": credentials["username"],
-                 "LINTAS_KAFKA_PASSWORD": credentials["password"]}
+    return member, {**kafka.environment(), **home,
+                    "LINTAS_KAFKA_USERNAME": credentials["username"],
+                    "LINTAS_KAFKA_PASSWORD": credentials["password"]}
+
+
+def test_publish_checks_then_sends_one_record_per_shipment(kafka, tmp_path: Path):
+    member, as_member = _new_member(kafka, tmp_path)
 
     good = _as(member, "csv_delivered.csv", tmp_path)
     out = lintas(as_member, "publish", "--json", "--member", member, str(good))
@@ -71,3 +77,27 @@ def test_publish_checks_then_sends_one_record_per_shipment(kafka, tmp_path: Path
     impostor = lintas(as_member, "publish", "--json", "--member", member, str(other))
     assert impostor.returncode == 1
     assert "is not" in json.loads(impostor.stdout)["problems"][0]
+
+
+def test_publishing_a_large_file_shows_progress_on_stderr_and_keeps_json_clean(
+    kafka, tmp_path: Path
+):
+    member, as_member = _new_member(kafka, tmp_path)
+    header, *rows = _as(member, "csv_delivered.csv", tmp_path).read_text().splitlines()
+    number = rows[0].split(",")[0]
+    shipments = 400  # the fixture's rows again and again, each time under a new number
+    lines = [header] + [row.replace(number, f"KN{i:010d}") for i in range(shipments)
+                        for row in rows if row.startswith(number)]
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    out = lintas(as_member, "publish", "--json", "--member", member, str(big))
+    assert out.returncode == 0, out.stderr.decode()
+    assert json.loads(out.stdout)["records"] == shipments  # stdout: the JSON alone
+    err = out.stderr.decode()
+    assert "\x1b[" not in err  # not a terminal: plain lines, no bars
+    size, checked = big.stat().st_size, len(lines) - 1
+    assert f"publish: reading big.csv: {size:,}/{size:,} bytes (100%)" in err
+    assert f"publish: checking: {checked:,}/{checked:,} rows (100%)" in err
+    assert f"publish: sending: {shipments:,}/{shipments:,} shipments (100%)" in err
+    assert len(err.splitlines()) < shipments  # a line now and then, not one per record
