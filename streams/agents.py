@@ -26,10 +26,11 @@ that say to retry (the broker unreachable) stop it.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
+from faust.streams import Stream
 from faust.types import EventT, StreamT, TopicT
 
 from lintas.core.deadletters import Failure, headers_for
@@ -58,6 +59,7 @@ from lintas.streams.ops.metrics import POISON_RECORDS, REOPENED, UNMAPPED_STATUS
 from lintas.streams.outlets import OutletMatcher, OutletPlacer
 from lintas.streams.pipeline import AGENT_NAMES, Pipeline
 from lintas.streams.sweeps import LegSweep, ShipmentSweep, closing_of
+from lintas.streams.transport import WireProducer
 
 __all__ = ["register_agents"]
 
@@ -130,22 +132,74 @@ async def _poison_to_dlq(p: Pipeline, event: EventT, stage: str) -> AsyncIterato
         await _dead_letter(p, event, Failure(stage, type(exc).__name__, str(exc) or repr(exc)))
 
 
+#: Raw records the normalize agent takes at once, and how long it waits for that many.
+NORMALIZE_BATCH = 200
+NORMALIZE_WAIT = 0.05
+
+
 async def normalize_records(p: Pipeline, stream: StreamT) -> None:
-    """Normalize every raw record; what cannot be parsed goes to the DLQ with its reason."""
-    async for event in stream.events():
-        async with _poison_to_dlq(p, event, "normalize_records"):
-            message = event.message
-            outcome = normalize_record(event.value, topic=message.topic,
-                                       partition=message.partition, offset=message.offset)
-            for record in outcome.events:
-                if record["status"] == "unknown":
-                    UNMAPPED_STATUSES.labels(record["partner"]).inc()
-                await _send(p, p.shipment_events, event_key(record).encode(),
-                            _EVENT.encode(record))
-            for node in outcome.nodes:
-                await _send(p, p.network_nodes, node["node_id"].encode(), _NODE.encode(node))
-            for failure in outcome.failures:
-                await _dead_letter(p, event, failure)
+    """Normalize every raw record; what cannot be parsed goes to the DLQ with its reason.
+
+    Records come in batches (``take_events``): the agent works through many per round of
+    the event loop. Each record stays a unit of its own: one that makes the work raise
+    goes to the DLQ alone and the others go on. Faust acknowledges a batch when the agent
+    asks for the next one, and flushes the producer before it commits those offsets.
+    """
+    # Faust's StreamT does not declare take_events; its Stream, which agents get, has it.
+    batches = cast(Stream, stream).take_events(NORMALIZE_BATCH, NORMALIZE_WAIT)
+    async for events in batches:
+        done = 0
+        try:
+            for event in events:
+                async with _poison_to_dlq(p, event, "normalize_records"):
+                    await _normalize(p, event)
+                done += 1
+        finally:
+            _hold_unprocessed(events[done:])
+
+
+def _hold_unprocessed(events: Sequence[EventT]) -> None:
+    """Keep ``events`` from ever counting as acknowledged.
+
+    When something leaves a batch early (an error that says to retry, the agent
+    cancelled as the worker stops), Faust's ``take_events`` still acknowledges every
+    event of the batch as it closes, and a commit would then pass records nobody
+    processed. One more reference on each message keeps its offset out of the
+    acknowledged ones: nothing commits past it, and the transport reads it again
+    (:class:`lintas.streams.transport.GapSafeConsumer`), or the next worker does.
+    """
+    for event in events:
+        event.message.incref()
+
+
+async def _normalize(p: Pipeline, event: EventT) -> None:
+    """Send one raw record's events or network nodes, and its failures to the DLQ."""
+    message = event.message
+    outcome = normalize_record(event.value, topic=message.topic, partition=message.partition,
+                               offset=message.offset)
+    events_topic = p.shipment_events.get_topic_name()
+    messages: list[tuple[str, bytes, bytes | None]] = []
+    for record in outcome.events:
+        if record["status"] == "unknown":
+            UNMAPPED_STATUSES.labels(record["partner"]).inc()
+        messages.append((events_topic, event_key(record).encode(), _EVENT.encode(record)))
+    nodes_topic = p.network_nodes.get_topic_name()
+    messages += [(nodes_topic, n["node_id"].encode(), _NODE.encode(n)) for n in outcome.nodes]
+    await _send_many(p, messages)
+    for failure in outcome.failures:
+        await _dead_letter(p, event, failure)
+
+
+async def _send_many(p: Pipeline, messages: list[tuple[str, bytes, bytes | None]]) -> None:
+    """Send ``(topic, key, value)`` messages through the app's producer: all at once where
+    the transport's producer can (:meth:`lintas.streams.transport.WireProducer.send_many`),
+    one by one otherwise."""
+    producer = p.app.producer
+    if isinstance(producer, WireProducer):
+        await producer.send_many(messages)
+        return
+    for topic, key, value in messages:
+        await producer.send(topic, key, value, None, None, None)
 
 
 async def collect_legs(p: Pipeline, stream: StreamT) -> None:
