@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: help install demo test test-unit test-integration bench fuzz lint typecheck clean
+.PHONY: help install demo test test-unit test-integration bench fuzz faults lint typecheck clean
 
 help:
 	@echo "make demo        run the pipeline end to end once (starts and stops its own Kafka)"
@@ -14,6 +14,8 @@ help:
 	@echo "make test-unit   only the tests that need no broker"
 	@echo "make bench       measure throughput ratios (see docs/benchmarks.md)"
 	@echo "make fuzz        20,000 hostile payloads per partner through the CLI and the agent"
+	@echo "make faults      processes SIGKILLed, the broker restarted and frozen, the view's database"
+	@echo "                 stopped and a webhook flood, under load; figures into docs/reliability.md"
 	@echo "make lint        ruff, mypy, the import contract and function sizes (docs/architecture.md)"
 
 $(STAMP): pyproject.toml
@@ -44,6 +46,9 @@ bench: install
 
 fuzz: install
 	$(BIN)/python -m tools.fuzz --per-partner $(or $(FUZZ_PER_PARTNER),20000)
+
+faults: install
+	$(BIN)/python -m tests.faults
 
 lint: install
 	$(BIN)/ruff check .
