@@ -2,16 +2,30 @@
 
 Each run produces the same number of Pos tracking payloads to ``lintas.raw.pos``, then:
 
-1. **copy** — a bare aiokafka consume->produce loop copies exactly those records to
-   another topic (acks=all); its rate is records / (last acknowledgement - first fetch).
-2. **normalize** — the lintas worker (Faust) processes the same records; its rate is
-   records / (time span of the events it produced, by their broker timestamps), so
-   worker start-up is not counted. The reconcile agents (collect, link, assemble) run in
-   the same worker; their rate is events / span of the views they produced.
-3. **sink** — the view sink writes every view of ``lintas.shipments.v1`` into a fresh
+1. **work** — in this process, the CPU time of the normalize work alone per payload
+   (the least of three passes after a warm-up):
+   :func:`~lintas.streams.normalize.normalize_record` (decode the RawRecord, parse,
+   statuses, zones, masking) and fastavro encoding of the events it gives.
+2. **copy** — a bare aiokafka consume->produce loop copies exactly those records to
+   another topic (:func:`bench.loops.copy_records`).
+3. **no framework** — the normalize work with bare aiokafka (consume, normalize, encode,
+   produce, commit after the acknowledgements; :func:`bench.loops.normalize_records`).
+4. **normalize agent** — the lintas worker (Faust) running only the normalize agent, in a
+   group of its own, over the same records.
+5. **whole worker** — the usual worker (every agent in one process) over the same
+   records; the reconcile chain's rate is its views' rate (one view per new event).
+6. **sink** — the view sink writes every view of ``lintas.shipments.v1`` into a fresh
    SQLite view in batches; its rate is views / time from the first batch to the last.
 
-The report gives medians over the runs and the ratio normalize/copy, plus fastavro
+Every Kafka pass is timed the same way (:mod:`bench.timing`): the records it consumed over
+the span of the broker timestamps of what it produced, so start-up and the last flush
+count for none of them. Each also gives its CPU time per record: the loops' process time
+(they run in this process), the worker's user and system time from the first event it
+produces to the end (``/proc``), so again without start-up. On a machine shared with other work the
+rates move with that work; CPU per record much less, so the CPU ratio of the agent to the
+no-framework loop is the steadier of the two.
+
+Ratios are taken inside each run; the report gives medians over the runs, plus fastavro
 against the avro package (:mod:`bench.codec_bench`). A private broker is started for the
 run (from the same Maven Central jars) and stopped at the end.
 """
@@ -29,7 +43,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import loops
 from bench.codec_bench import codec_ratios
+from bench.timing import end_offsets, span_rate
 from lintas.connectors.pos.scenarios import build_catalog
 from lintas.connectors.registry import PARTNERS
 from lintas.connectors.runtime.producer import RawProducer, raw_record
@@ -41,14 +57,21 @@ from lintas.kafka.broker import LocalBroker
 from lintas.kafka.connection import KafkaConnection
 from lintas.schemas.codec import codec
 from lintas.streams.normalize import normalize_record
-from lintas.streams.pipeline import LEG_UPDATES, SHIPMENT_LEGS
+from lintas.streams.pipeline import (
+    HANDOVER_MATCHES,
+    LEG_MESSAGES,
+    REGION_SUMMARIES,
+    SHIPMENT_LEGS,
+)
 
 __all__ = ["render", "run_bench"]
 
 COPY_TOPIC = "bench.copy-out"
+PLAIN_TOPIC = "bench.plain-out"
 PARTITIONS = 3
-
-
+#: What the whole worker's group must have committed to the end before it is done.
+WORKER_TOPICS = (SHIPMENT_EVENTS, LEG_MESSAGES, REGION_SUMMARIES, HANDOVER_MATCHES,
+                 SHIPMENT_LEGS)
 def _payloads() -> list[tuple[str, bytes]]:
     """(barcode, body) of realistic Pos tracking answers with events."""
     entries = build_catalog(99, rounds=3)
@@ -70,75 +93,111 @@ def _produce(kafka: KafkaConnection, bodies: list[tuple[str, bytes]]) -> set[byt
     keys = set()
     for barcode, body in bodies:
         key = f"pos:{barcode}"
-        producer.send(raw_record(partner="pos", kind="tracking", connector="bench", source="bench",
-                                 payload=body, request_key=barcode), key)
+        producer.send(_raw(barcode, body), key)
         keys.add(key.encode())
     producer.flush()
     producer.close()
     return keys
 
 
-def _caught_up(kafka: KafkaConnection, group: str, topics: tuple[str, ...]) -> bool:
-    from kafka import KafkaAdminClient, KafkaConsumer
+def _raw(barcode: str, body: bytes) -> dict[str, Any]:
+    return raw_record(partner="pos", kind="tracking", connector="bench", source="bench",
+                      payload=body, request_key=barcode)
+
+
+def _normalize_all(raws: list[bytes]) -> tuple[int, list[dict[str, Any]]]:
+    """normalize_record and fastavro encoding over ``raws``: (events, the first 200)."""
+    events, nodes = codec("ShipmentEvent"), codec("NetworkNode")
+    expected = 0
+    sample: list[dict[str, Any]] = []
+    for raw in raws:
+        out = normalize_record(raw, topic=raw_topic("pos"), partition=0, offset=0)
+        for record in out.events:
+            events.encode(record)
+        for node in out.nodes:
+            nodes.encode(node)
+        expected += len(out.events)
+        if len(sample) < 200:
+            sample += out.events
+    return expected, sample[:200]
+
+
+def _work(bodies: list[tuple[str, bytes]]) -> tuple[int, float, list[dict[str, Any]]]:
+    """(events the bodies give, CPU ms per payload of normalize_record and encoding its
+    events, the first 200 events), measured in this process: after a warm-up, the least
+    of three passes (the machine's other work only ever adds to it)."""
+    raws = [codec("RawRecord").encode(_raw(barcode, body)) for barcode, body in bodies]
+    _normalize_all(raws[:50])
+    cpu = []
+    for _ in range(3):
+        started = time.process_time()
+        expected, sample = _normalize_all(raws)
+        cpu.append(time.process_time() - started)
+    return expected, min(cpu) * 1000 / max(1, len(raws)), sample
+
+
+def _remaining(kafka: KafkaConnection, group: str, topics: tuple[str, ...]) -> dict[str, int]:
+    """Records of each of ``topics`` that ``group`` has not committed yet."""
+    from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
     admin = KafkaAdminClient(**kafka.kafka_python())
     consumer = KafkaConsumer(**kafka.kafka_python())
     try:
         committed = admin.list_group_offsets(group).get(group, {})
-        tps = [tp for tp in committed if tp.topic in topics]
-        if {tp.topic for tp in tps} != set(topics):
-            return False
+        tps = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
         end = consumer.end_offsets(tps)
-        return all(committed[tp].offset >= end[tp] for tp in tps)
+        left = dict.fromkeys(topics, 0)
+        for tp in tps:
+            done = committed[tp].offset if tp in committed else 0
+            left[tp.topic] += max(0, end[tp] - max(0, done))
+        return left
     finally:
         admin.close()
         consumer.close()
 
 
-def _end_offsets(kafka: KafkaConnection, topic: str) -> dict[int, int]:
-    from kafka import KafkaConsumer, TopicPartition
-
-    consumer = KafkaConsumer(**kafka.kafka_python())
-    try:
-        tps = [TopicPartition(topic, p) for p in range(PARTITIONS)]
-        return {tp.partition: offset for tp, offset in consumer.end_offsets(tps).items()}
-    finally:
-        consumer.close()
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` so far (every thread)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def _copy(kafka: KafkaConnection, start: dict[int, int], end: dict[int, int]) -> float:
-    """Records per second of a bare aiokafka consume->produce copy of [start, end)."""
-    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+def _produced(kafka: KafkaConnection, topic: str) -> int:
+    return sum(end_offsets(kafka, topic).values())
 
-    consumer = AIOKafkaConsumer(**kafka.aiokafka(), enable_auto_commit=False,
-                                group_id=None)
-    producer = AIOKafkaProducer(**kafka.aiokafka(), acks="all", linger_ms=5)
-    await consumer.start()
-    await producer.start()
-    try:
-        tps = [TopicPartition(raw_topic("pos"), p) for p in start]
-        consumer.assign(tps)
-        for tp in tps:
-            consumer.seek(tp, start[tp.partition])
-        remaining = sum(end[p] - start[p] for p in start)
-        total = remaining
-        first = None
-        while remaining > 0:
-            batch = await consumer.getmany(timeout_ms=1000)
-            if first is None and batch:
-                first = time.perf_counter()
-            for tp, messages in batch.items():
-                for message in messages:
-                    if message.offset >= end[tp.partition]:
-                        continue
-                    await producer.send(COPY_TOPIC, message.value, key=message.key,
-                                        partition=tp.partition)
-                    remaining -= 1
-        await producer.flush()
-        return total / (time.perf_counter() - (first or time.perf_counter()))
-    finally:
-        await producer.stop()
-        await consumer.stop()
+
+def _wait_caught_up(kafka: KafkaConnection, worker: subprocess.Popen[bytes], group: str,
+                    topics: tuple[str, ...], per_record: float, log: Path) -> float:
+    """Wait until ``group`` committed ``topics`` to their ends; return the worker's CPU
+    ms per raw record from the first event it produced to the end (start-up not counted),
+    counting records by the events produced (``per_record`` events each)."""
+    deadline = time.monotonic() + 900
+    before = _produced(kafka, SHIPMENT_EVENTS)
+    first: tuple[float, int] | None = None
+    while True:
+        cpu, produced = _cpu_seconds(worker.pid), _produced(kafka, SHIPMENT_EVENTS)
+        if first is None and produced > before:
+            first = (cpu, produced)
+        if not any(_remaining(kafka, group, topics).values()):
+            break
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the worker did not process the records; see {log}")
+        time.sleep(1)
+    if first is None or produced <= first[1]:
+        return float("nan")
+    return (cpu - first[0]) * 1000 * per_record / (produced - first[1])
+
+
+def _loop_rate(kafka: KafkaConnection, loop: Any, out: str, start: dict[int, int],
+               end: dict[int, int]) -> tuple[float, float]:
+    """(raw records per second, CPU ms per raw record) of one of :mod:`bench.loops` over
+    [start, end); it runs in this process."""
+    before = end_offsets(kafka, out)
+    records = sum(end[p] - start[p] for p in start)
+    cpu = time.process_time()
+    asyncio.run(loop(kafka, raw_topic("pos"), start, end, out))
+    cpu_ms = (time.process_time() - cpu) * 1000 / max(1, records)
+    return span_rate(kafka, out, before, records), cpu_ms
 
 
 def _span_rate(kafka: KafkaConnection, topic: str,
@@ -152,47 +211,43 @@ def _span_rate(kafka: KafkaConnection, topic: str,
 
 
 def _worker_pass(kafka: KafkaConnection, home: Path, keys: set[bytes], expected_events: int,
-                 progress: Callable[[str], None], *, only_normalize: bool = False,
-                 ) -> tuple[float, float]:
-    """(raw records/s through normalize, events/s through reconcile) of a worker running
-    every agent, or only the normalize agent (its own group; reconcile then NaN)."""
+                 *, only_normalize: bool = False) -> tuple[float, float, float]:
+    """(raw records/s through normalize, events/s through reconcile, the worker's CPU ms
+    per raw record) of a worker running every agent, or only the normalize agent (its own
+    group; reconcile then NaN). The CPU is counted from the first event the worker
+    produced on; for the whole worker it also holds the chain's work, so the bench reports
+    it for the normalize agent alone."""
     env = dict(os.environ, **kafka.environment(), LINTAS_HOME=str(home))
     group = "lintas"
-    topics: tuple[str, ...] = (raw_topic("pos"), SHIPMENT_EVENTS, LEG_UPDATES, SHIPMENT_LEGS)
+    topics: tuple[str, ...] = (raw_topic("pos"), *WORKER_TOPICS)
     if only_normalize:
         group = "bench-normalize"
         topics = (raw_topic("pos"),)
         env.update(LINTAS_WORKER_AGENTS="normalize_records", LINTAS_APP_ID=group,
                    LINTAS_HOME=str(home / "normalize"))
     started_ms = time.time() * 1000
-    log = open(home / "worker.log", "ab")
-    worker = subprocess.Popen([sys.executable, "-m", "lintas", "worker"], env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
+    with open(home / "worker.log", "ab") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "lintas", "worker"], env=env,
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 900
-        time.sleep(5)
-        while not _caught_up(kafka, group, topics):
-            if worker.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"the worker did not process the records; see {home / 'worker.log'}")
-            progress("waiting for the worker to catch up")
-            time.sleep(2)
+        cpu_ms = _wait_caught_up(kafka, worker, group, topics, expected_events / len(keys),
+                                 home / "worker.log")
     finally:
         worker.terminate()
         worker.wait(30)
+
     def ours(message: Any) -> bool:  # this pass's records only
         return message.key in keys and message.timestamp >= started_ms
 
     events, event_rate = _span_rate(kafka, SHIPMENT_EVENTS, ours)
     if only_normalize:
-        return event_rate * len(keys) / max(1, events), float("nan")
+        return event_rate * len(keys) / max(1, events), float("nan"), cpu_ms
     if events < expected_events:
         raise RuntimeError(f"only {events} of {expected_events} events were produced")
     normalize_rate = event_rate * len(keys) / events
     _views, view_rate = _span_rate(kafka, SHIPMENTS, ours)
     # One view per new event: the reconcile rate in events is its view rate.
-    return normalize_rate, view_rate
+    return normalize_rate, view_rate, cpu_ms
 
 
 def _sink_rate(kafka: KafkaConnection, work: Path, run: int) -> float:
@@ -220,6 +275,33 @@ def _sink_rate(kafka: KafkaConnection, work: Path, run: int) -> float:
     return done["records"] / max(1e-6, done["last"] - done["first"])
 
 
+
+def _one_run(kafka: KafkaConnection, work: Path, run: int, bodies: list[tuple[str, bytes]],
+             progress: Callable[[str], None]) -> dict[str, Any]:
+    """Every figure of one run over ``bodies`` (see the module doc)."""
+    records = len(bodies)
+    expected, work_cpu, sample = _work(bodies)
+    start = end_offsets(kafka, raw_topic("pos"))
+    keys = _produce(kafka, bodies)
+    end = end_offsets(kafka, raw_topic("pos"))
+    progress(f"run {run + 1}: copy of {records} records")
+    copy, copy_cpu = _loop_rate(kafka, loops.copy_records, COPY_TOPIC, start, end)
+    progress(f"run {run + 1}: the normalize work with bare aiokafka")
+    plain, plain_cpu = _loop_rate(kafka, loops.normalize_records, PLAIN_TOPIC, start, end)
+    progress(f"run {run + 1}: normalize agent alone on {records} records")
+    agent, _, agent_cpu = _worker_pass(kafka, work, keys, expected, only_normalize=True)
+    progress(f"run {run + 1}: the whole worker on the same records")
+    worker, reconcile, _ = _worker_pass(kafka, work, keys, expected)
+    progress(f"run {run + 1}: view sink")
+    sink = _sink_rate(kafka, work, run)
+    return {"work_cpu_ms": work_cpu, "copy": copy, "plain": plain, "agent": agent,
+            "worker": worker, "reconcile": reconcile, "sink": sink,
+            "copy_cpu_ms": copy_cpu, "plain_cpu_ms": plain_cpu, "agent_cpu_ms": agent_cpu,
+            "agent_over_plain": agent / plain, "agent_over_copy": agent / copy,
+            "plain_over_copy": plain / copy, "plain_cpu_over_agent_cpu": plain_cpu / agent_cpu,
+            "events_per_record": expected / records, "sample": sample}
+
+
 def run_bench(*, records: int = 3000, runs: int = 3,
               progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Measure and return the report (see the module doc)."""
@@ -232,78 +314,48 @@ def run_bench(*, records: int = 3000, runs: int = 3,
     try:
         kafka = broker.connection()
         ensure_topics(kafka, [*catalog(sorted(PARTNERS), PARTITIONS),
-                                  TopicSpec(COPY_TOPIC, "", "", PARTITIONS)])
+                              TopicSpec(COPY_TOPIC, "", "", PARTITIONS),
+                              TopicSpec(PLAIN_TOPIC, "", "", PARTITIONS)])
         payloads = _payloads()
-        copy_rates: list[float] = []
-        normalize_rates: list[float] = []
-        ratios: list[float] = []
-        worker_rates: list[float] = []
-        reconcile_rates: list[float] = []
-        sink_rates: list[float] = []
-        sample_events: list[dict[str, Any]] = []
+        results = []
         for run in range(runs):
-            bodies = _bodies(run, records, payloads)
-            start = _end_offsets(kafka, raw_topic("pos"))
-            keys = _produce(kafka, bodies)
-            end = _end_offsets(kafka, raw_topic("pos"))
-            expected = 0
-            for barcode, body in bodies:
-                out = normalize_record(codec("RawRecord").encode(raw_record(
-                    partner="pos", kind="tracking", connector="bench", source="bench",
-                    payload=body, request_key=barcode)))
-                expected += len(out.events)
-                if len(sample_events) < 200:
-                    sample_events += out.events
-            progress(f"run {run + 1}/{runs}: copy of {records} records")
-            copy_rates.append(asyncio.run(_copy(kafka, start, end)))
-            progress(f"run {run + 1}/{runs}: normalize agent alone on {records} records")
-            n_rate, _ = _worker_pass(kafka, work, keys, expected, progress,
-                                     only_normalize=True)
-            normalize_rates.append(n_rate)
-            ratios.append(n_rate / copy_rates[-1])
-            progress(f"run {run + 1}/{runs}: the whole worker on the same records")
-            worker_rate, r_rate = _worker_pass(kafka, work, keys, expected, progress)
-            worker_rates.append(worker_rate)
-            reconcile_rates.append(r_rate)
-            progress(f"run {run + 1}/{runs}: view sink")
-            sink_rates.append(_sink_rate(kafka, work, run))
+            progress(f"run {run + 1}/{runs}")
+            results.append(_one_run(kafka, work, run, _bodies(run, records, payloads),
+                                    progress))
         progress("codecs: fastavro against avro")
-        codecs = codec_ratios(sample_events[:200])
+        codecs = codec_ratios(results[0]["sample"])
     finally:
         broker.stop()
-    return {
-        "records_per_run": records,
-        "runs": runs,
-        "kafka_version": settings.kafka_version,
-        "copy_records_per_s": copy_rates,
-        "normalize_records_per_s": normalize_rates,
-        "reconcile_events_per_s": reconcile_rates,
-        "median_copy_records_per_s": statistics.median(copy_rates),
-        "median_normalize_records_per_s": statistics.median(normalize_rates),
-        "median_reconcile_events_per_s": statistics.median(reconcile_rates),
-        "worker_records_per_s": worker_rates,
-        "median_worker_records_per_s": statistics.median(worker_rates),
-        "normalize_over_copy_per_run": ratios,
-        "sink_views_per_s": sink_rates,
-        "median_sink_views_per_s": statistics.median(sink_rates),
-        "normalize_over_copy": statistics.median(ratios),
-        **codecs,
-    }
+    report: dict[str, Any] = {"records_per_run": records, "runs": runs,
+                              "kafka_version": settings.kafka_version, **codecs}
+    for name in [k for k in results[0] if k != "sample"]:
+        report[f"{name}_per_run"] = [r[name] for r in results]
+        report[name] = statistics.median(r[name] for r in results)
+    return report
 
 
 def render(report: dict[str, Any]) -> str:
-    """The report as the lines docs/benchmarks.md quotes."""
+    """The report as the lines docs/benchmarks.md quotes (medians over the runs; every
+    ratio taken inside each run). Rates are wall clock and move with whatever else the
+    machine runs; CPU per record much less so."""
+    r = report
     return "\n".join([
-        f"records per run: {report['records_per_run']}, runs: {report['runs']} (medians), "
-        f"Kafka {report['kafka_version']}",
-        f"bare aiokafka copy        {report['median_copy_records_per_s']:10.0f} records/s",
-        f"normalize agent (Faust)   {report['median_normalize_records_per_s']:10.0f} records/s",
-        f"  ratio normalize / copy  {report['normalize_over_copy']:10.3f} (median of runs)",
-        f"whole worker (6 agents)   {report['median_worker_records_per_s']:10.0f} records/s",
-        f"reconcile agents (Faust)  {report['median_reconcile_events_per_s']:10.0f} events/s",
-        f"view sink (SQLite)        {report['median_sink_views_per_s']:10.0f} views/s",
-        f"fastavro / avro encode    {report['encode_ratio']:10.1f}x "
-        f"({report['fastavro_encode_per_s']:.0f} vs {report['avro_encode_per_s']:.0f} records/s)",
-        f"fastavro / avro decode    {report['decode_ratio']:10.1f}x "
-        f"({report['fastavro_decode_per_s']:.0f} vs {report['avro_decode_per_s']:.0f} records/s)",
+        f"records per run: {r['records_per_run']}, runs: {r['runs']} (medians), "
+        f"Kafka {r['kafka_version']}, {r['events_per_record']:.1f} events per record",
+        "                                 records/s   CPU ms/record",
+        f"normalize work, in process      {'':>9}   {r['work_cpu_ms']:8.3f}",
+        f"bare aiokafka copy              {r['copy']:9.0f}   {r['copy_cpu_ms']:8.3f}",
+        f"no framework (aiokafka)         {r['plain']:9.0f}   {r['plain_cpu_ms']:8.3f}",
+        f"normalize agent (Faust)         {r['agent']:9.0f}   {r['agent_cpu_ms']:8.3f}",
+        f"  agent / no framework, rate    {r['agent_over_plain']:9.3f}",
+        f"  agent / no framework, by CPU  {r['plain_cpu_over_agent_cpu']:9.3f}",
+        f"  agent / copy, rate            {r['agent_over_copy']:9.3f}",
+        f"  no framework / copy, rate     {r['plain_over_copy']:9.3f}",
+        f"whole worker (every agent)      {r['worker']:9.0f}",
+        f"reconcile chain (1 worker)      {r['reconcile']:9.0f} events/s",
+        f"view sink (SQLite)              {r['sink']:9.0f} views/s",
+        f"fastavro / avro encode          {r['encode_ratio']:9.1f}x "
+        f"({r['fastavro_encode_per_s']:.0f} vs {r['avro_encode_per_s']:.0f} records/s)",
+        f"fastavro / avro decode          {r['decode_ratio']:9.1f}x "
+        f"({r['fastavro_decode_per_s']:.0f} vs {r['avro_decode_per_s']:.0f} records/s)",
     ])
