@@ -6,28 +6,49 @@ are tombstoned too."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from lintas.connectors.registry import PARTNERS
+from lintas.connectors.access import prepare_broker
 from lintas.connectors.runtime.producer import RawProducer, raw_record
-from lintas.core.topics import catalog
+from lintas.connectors.sandboxes import free_port
 from lintas.demo import ChildProcess
-from lintas.kafka.admin import ensure_topics
+from lintas.kafka.broker import LocalBroker
+from lintas.kafka.principals import principal_name
 from lintas.schemas.codec import codec
 from lintas.streams.chain import Chain
 from lintas.streams.normalize import normalize_record
 from lintas.streams.pipeline import SHIPMENT_ARCHIVE
 from lintas.streams.view.store import open_store
+from tests.conftest import CACHE_DIR
 from tests.integration.conftest import wait_for
 from tests.integration.helpers import read_topic
 
 pytestmark = pytest.mark.integration
 
 START = datetime(2025, 3, 10, 9, 0, tzinfo=timezone(timedelta(hours=7)))  # WIB
+
+
+@pytest.fixture(scope="module")
+def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
+    """A broker of this module's own: the worker's watermark is the newest event time it
+    has read, and on the session's broker other tests' parcels (dated today) would hold
+    it where this test's days (in 2025) could never move it."""
+    broker = LocalBroker(tmp_path_factory.mktemp("kafka-closing"), CACHE_DIR, version="4.1.1",
+                         port=free_port(), controller_port=free_port(), heap="384m")
+    broker.start()
+    try:
+        prepare_broker(broker.connection(), broker.principals.ensure(), app_id="lintas",
+                       partitions=3)
+        yield broker
+    finally:
+        broker.stop()
+        broker.delete_data()
 
 
 def _row(barcode: str, at: datetime, name: str, status: str) -> dict:
@@ -74,15 +95,19 @@ def _traffic(producer: RawProducer, run: str, days: float, count: int = 24) -> N
 
 
 def test_a_quiet_shipment_closes_reopens_on_a_late_event_and_is_forgotten(
-        kafka, tmp_path: Path, process_env):
+        own_broker: LocalBroker, tmp_path: Path):
     run = uuid.uuid4().hex[:6].upper()
-    app_id = f"lintas-closing-{run}"
-    ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
-    more = dict(LINTAS_HOME=str(tmp_path / "home"), LINTAS_APP_ID=app_id,
-                LINTAS_DATABASE_URL=f"sqlite:///{tmp_path / 'view.db'}",
-                LINTAS_CLOSE_AFTER_DAYS="3", LINTAS_ARCHIVE_DAYS="20")
-    worker = ChildProcess("worker", ["worker"], process_env("worker", **more), tmp_path)
-    sink = ChildProcess("sink", ["sink"], process_env("sink", **more), tmp_path)
+    app_id = "lintas"
+    kafka = own_broker.connection()
+
+    def process_env(role: str) -> dict[str, str]:
+        return {**os.environ, **own_broker.connection(principal_name(role)).environment(),
+                "LINTAS_HOME": str(tmp_path / "home"), "LINTAS_APP_ID": app_id,
+                "LINTAS_DATABASE_URL": f"sqlite:///{tmp_path / 'view.db'}",
+                "LINTAS_CLOSE_AFTER_DAYS": "3", "LINTAS_ARCHIVE_DAYS": "20"}
+
+    worker = ChildProcess("worker", ["worker"], process_env("worker"), tmp_path)
+    sink = ChildProcess("sink", ["sink"], process_env("sink"), tmp_path)
     store = open_store(f"sqlite:///{tmp_path / 'view.db'}")
     producer = RawProducer(kafka)
     barcode = f"P{run}00000001"[:14]
