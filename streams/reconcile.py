@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from lintas.schemas.statuses import AFTERSHIP_TAG, PROGRESS, Status
+from lintas.schemas.statuses import AFTERSHIP_TAG, PROGRESS, Status, status_of
 
 __all__ = ["distinct", "ordered", "preferred", "reconcile"]
 
@@ -27,10 +27,7 @@ _REROUTING_STATUSES = {Status.DELIVERY_FAILED, Status.ON_HOLD, Status.RETURN_TO_
 
 
 def _status(event: Mapping[str, Any]) -> Status:
-    try:
-        return Status(event["status"])
-    except ValueError:
-        return Status.UNKNOWN
+    return status_of(event["status"])
 
 
 def _sort_key(event: Mapping[str, Any]) -> tuple[datetime, int, str]:
