@@ -481,7 +481,9 @@ FULL: dict[str, dict[str, Any]] = {
 SHORT: dict[str, dict[str, Any]] = {
     "kill_processes": {"load": Load(seconds=25), "kills": 4, "settle": 180.0},
     "broker_restart": {"load": Load(seconds=20), "down": 2.0, "settle": 180.0},
-    "broker_freeze": {"load": Load(seconds=25), "freeze": 10.0, "at": 0.6, "settle": 180.0},
+    # Frozen longer than the ingest waits for an acknowledgement (ACK_TIMEOUT_SECONDS,
+    # 10 s): a shorter freeze may thaw before any webhook is answered 503.
+    "broker_freeze": {"load": Load(seconds=30), "freeze": 20.0, "at": 0.5, "settle": 180.0},
     "database_outage": {"load": Load(seconds=20), "outage": 6.0, "settle": 180.0},
     "ingest_flood": {"rate": 300.0, "seconds": 10.0, "clients": 32, "processes": 1,
                      "workers": 1},
