@@ -104,8 +104,10 @@ def test_a_claim_on_another_partners_parcel_changes_nothing_of_it(
                            f"{partner}:{number}")
         connector.flush()
         connector.close()
-        wait_for(lambda: store.shipment(f"jnt:{awb}") is not None, timeout=180,
-                 what="J&T's shipment in the view")
+        # Whole, not only begun: the view may first show its first scan alone.
+        wait_for(lambda: (view := store.shipment(f"jnt:{awb}")) is not None
+                 and view["status"] == "in_transit", timeout=180,
+                 what="J&T's shipment in the view, in transit")
         before = store.shipment(f"jnt:{awb}")
 
         rows = [
