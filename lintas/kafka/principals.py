@@ -116,9 +116,12 @@ def kafka_connection(settings: Settings, role: Role | None = "admin") -> KafkaCo
         return KafkaConnection(settings.kafka_bootstrap, protocol, settings.kafka_sasl_mechanism,
                                settings.kafka_username, settings.kafka_password,
                                settings.kafka_ssl_cafile)
+    from lintas.kafka.broker.tls import BrokerTls
+
     local = f"127.0.0.1:{settings.kafka_port}"
     local_protocol: Protocol = "SASL_SSL" if settings.kafka_tls else "SASL_PLAINTEXT"
-    ca_file = str(settings.home / "kafka" / "tls" / "ca.pem") if settings.kafka_tls else None
+    ca_file = str(BrokerTls(settings.home / "kafka" / "tls").ca_file) \
+        if settings.kafka_tls else None
     if settings.kafka_username:
         if settings.kafka_password is None:
             raise ConfigurationError("LINTAS_KAFKA_USERNAME is set without LINTAS_KAFKA_PASSWORD")

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lintas.connectors.access import prepare_broker
 from lintas.connectors.runtime.producer import RawProducer, raw_record
-from lintas.connectors.sandboxes import free_port
 from lintas.core.errors import BrokerError
 from lintas.core.topics import catalog, raw_topic
 from lintas.demo import ChildProcess
@@ -24,8 +22,8 @@ from lintas.kafka.broker import LocalBroker
 from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.principals import principal_name
 from lintas.streams.view.store import open_store
-from tests.conftest import CACHE_DIR, FIXTURES
 from tests.integration.conftest import wait_for
+from tests.integration.helpers import own_broker, pos_delivered
 
 pytestmark = pytest.mark.integration
 
@@ -33,16 +31,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def tls_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
     home = tmp_path_factory.mktemp("tls-home")
-    broker = LocalBroker(home / "kafka", CACHE_DIR, version="4.1.1", port=free_port(),
-                         controller_port=free_port(), heap="384m", tls=True)
-    broker.start()
-    try:
-        prepare_broker(broker.connection(), broker.principals.ensure(), app_id="lintas",
-                       partitions=1)
+    with own_broker(home / "kafka", partitions=1, tls=True) as broker:
         yield broker
-    finally:
-        broker.stop()
-        broker.delete_data()
 
 
 def test_clients_verify_the_broker_and_nothing_speaks_in_the_clear(tls_broker: LocalBroker):
@@ -82,12 +72,6 @@ def test_a_lintas_command_finds_the_local_broker_over_tls(tls_broker: LocalBroke
     assert raw_topic("pos") in listed.stdout
 
 
-def _pos_payload(barcode: str) -> bytes:
-    body = (FIXTURES / "pos" / "delivered.json").read_text()
-    original = json.loads(body)["response"]["data"][0]["barcode"]
-    return body.replace(original, barcode).encode()
-
-
 def test_the_worker_and_the_sink_run_over_tls(tls_broker: LocalBroker, tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'view.db'}"
 
@@ -103,7 +87,7 @@ def test_the_worker_and_the_sink_run_over_tls(tls_broker: LocalBroker, tmp_path:
     try:
         barcode = "P2611300000042"
         producer.send(raw_record(partner="pos", kind="tracking", connector="test",
-                                 source="test", payload=_pos_payload(barcode),
+                                 source="test", payload=pos_delivered(barcode),
                                  request_key=barcode), f"pos:{barcode}")
         producer.flush()
         wait_for(lambda: (view := store.shipment(f"pos:{barcode}")) is not None

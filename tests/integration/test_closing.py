@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lintas.connectors.access import prepare_broker
 from lintas.connectors.runtime.producer import RawProducer, raw_record
-from lintas.connectors.sandboxes import free_port
 from lintas.demo import ChildProcess
 from lintas.kafka.broker import LocalBroker
 from lintas.kafka.principals import principal_name
@@ -25,9 +23,8 @@ from lintas.streams.chain import Chain
 from lintas.streams.normalize import normalize_record
 from lintas.streams.pipeline import SHIPMENT_ARCHIVE
 from lintas.streams.view.store import open_store
-from tests.conftest import CACHE_DIR
 from tests.integration.conftest import wait_for
-from tests.integration.helpers import read_topic
+from tests.integration.helpers import own_broker, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -35,20 +32,12 @@ START = datetime(2025, 3, 10, 9, 0, tzinfo=timezone(timedelta(hours=7)))  # WIB
 
 
 @pytest.fixture(scope="module")
-def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
+def closing_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
     """A broker of this module's own: the worker's watermark is the newest event time it
     has read, and on the session's broker other tests' parcels (dated today) would hold
     it where this test's days (in 2025) could never move it."""
-    broker = LocalBroker(tmp_path_factory.mktemp("kafka-closing"), CACHE_DIR, version="4.1.1",
-                         port=free_port(), controller_port=free_port(), heap="384m")
-    broker.start()
-    try:
-        prepare_broker(broker.connection(), broker.principals.ensure(), app_id="lintas",
-                       partitions=3)
+    with own_broker(tmp_path_factory.mktemp("kafka-closing"), partitions=3) as broker:
         yield broker
-    finally:
-        broker.stop()
-        broker.delete_data()
 
 
 def _row(barcode: str, at: datetime, name: str, status: str) -> dict:
@@ -95,13 +84,13 @@ def _traffic(producer: RawProducer, run: str, days: float, count: int = 24) -> N
 
 
 def test_a_quiet_shipment_closes_reopens_on_a_late_event_and_is_forgotten(
-        own_broker: LocalBroker, tmp_path: Path):
+        closing_broker: LocalBroker, tmp_path: Path):
     run = uuid.uuid4().hex[:6].upper()
     app_id = "lintas"
-    kafka = own_broker.connection()
+    kafka = closing_broker.connection()
 
     def process_env(role: str) -> dict[str, str]:
-        return {**os.environ, **own_broker.connection(principal_name(role)).environment(),
+        return {**os.environ, **closing_broker.connection(principal_name(role)).environment(),
                 "LINTAS_HOME": str(tmp_path / "home"), "LINTAS_APP_ID": app_id,
                 "LINTAS_DATABASE_URL": f"sqlite:///{tmp_path / 'view.db'}",
                 "LINTAS_CLOSE_AFTER_DAYS": "3", "LINTAS_ARCHIVE_DAYS": "20"}

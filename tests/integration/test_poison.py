@@ -4,7 +4,6 @@ all still reaches the view."""
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from pathlib import Path
@@ -26,9 +25,8 @@ from lintas.streams.pipeline import (
     SHIPMENT_LEGS,
 )
 from lintas.streams.view.store import open_store
-from tests.conftest import FIXTURES
 from tests.integration.conftest import wait_for
-from tests.integration.helpers import read_topic
+from tests.integration.helpers import pos_delivered, read_topic
 from tests.support.mutations import CLASSES, mutate
 
 pytestmark = pytest.mark.integration
@@ -53,12 +51,6 @@ def _topics(bootstrap: KafkaConnection) -> set[str]:
         admin.close()
 
 
-def _pos_payload(barcode: str) -> bytes:
-    body = (FIXTURES / "pos" / "delivered.json").read_text()
-    original = json.loads(body)["response"]["data"][0]["barcode"]
-    return body.replace(original, barcode).encode()
-
-
 def test_poison_records_go_to_the_dlq_and_the_agents_go_on(kafka, tmp_path: Path, process_env):
     run = uuid.uuid4().hex[:10]
     ensure_topics(kafka, catalog(sorted(PARTNERS), 3))
@@ -79,7 +71,7 @@ def test_poison_records_go_to_the_dlq_and_the_agents_go_on(kafka, tmp_path: Path
         hostile = {}
         for kind in CLASSES:
             key = f"poison-{run}-{kind}"
-            _, payload = mutate(_pos_payload(f"P{rng.randrange(10**13):013d}"), rng, kind)
+            _, payload = mutate(pos_delivered(f"P{rng.randrange(10**13):013d}"), rng, kind)
             hostile[key] = kind
             producer.send(raw_record(partner="pos", kind="tracking", connector="test",
                                      source="test", payload=payload, request_key=key), key)
@@ -89,7 +81,7 @@ def test_poison_records_go_to_the_dlq_and_the_agents_go_on(kafka, tmp_path: Path
         # And after all of them, a good record.
         barcode = f"P{rng.randrange(10**13):013d}"
         producer.send(raw_record(partner="pos", kind="tracking", connector="test",
-                                 source="test", payload=_pos_payload(barcode),
+                                 source="test", payload=pos_delivered(barcode),
                                  request_key=barcode), f"pos:{barcode}")
         producer.flush()
 

@@ -17,9 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from lintas.connectors.access import prepare_broker
 from lintas.connectors.registry import PARTNERS
-from lintas.connectors.sandboxes import free_port
 from lintas.demo import ChildProcess
 from lintas.demo.loadgen import LoadOptions, LoadReport, RateProfile, plan, run_load
 from lintas.kafka.broker import LocalBroker
@@ -27,8 +25,8 @@ from lintas.kafka.principals import Role, principal_name
 from lintas.streams.replay import replay
 from lintas.streams.view.models import LegRow, ShipmentRow, TimelineRow
 from lintas.streams.view.store import ViewStore, open_store
-from tests.conftest import CACHE_DIR
 from tests.integration.conftest import wait_for
+from tests.integration.helpers import own_broker
 from tests.unit.test_loadgen_mix import EXACT
 
 pytestmark = pytest.mark.integration
@@ -40,16 +38,9 @@ PARTITIONS = 6
 def six_partitions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
     """A broker of this module's own whose topics have six partitions (the session's have
     three, and other tests' records would be in the replay)."""
-    broker = LocalBroker(tmp_path_factory.mktemp("kafka-six"), CACHE_DIR, version="4.1.1",
-                         port=free_port(), controller_port=free_port(), heap="512m")
-    broker.start()
-    try:
-        prepare_broker(broker.connection(), broker.principals.ensure(), app_id="lintas",
-                       partitions=PARTITIONS)
+    with own_broker(tmp_path_factory.mktemp("kafka-six"), partitions=PARTITIONS,
+                    heap="512m") as broker:
         yield broker
-    finally:
-        broker.stop()
-        broker.delete_data()
 
 
 def _snapshot(store: ViewStore) -> dict[str, Any]:

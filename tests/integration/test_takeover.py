@@ -24,6 +24,7 @@ from lintas.streams.replay import replay
 from lintas.streams.view.store import open_store
 from tests.conftest import FIXTURES
 from tests.integration.conftest import wait_for
+from tests.integration.helpers import pos_delivered
 
 pytestmark = pytest.mark.integration
 
@@ -32,12 +33,6 @@ def _jnt_in_transit(awb: str) -> bytes:
     body = json.loads((FIXTURES / "jnt" / "in_transit.json").read_text())
     body["awb"] = awb
     return json.dumps(body).encode()
-
-
-def _pos_delivered(barcode: str) -> bytes:
-    body = (FIXTURES / "pos" / "delivered.json").read_text()
-    original = json.loads(body)["response"]["data"][0]["barcode"]
-    return body.replace(original, barcode).encode()
 
 
 def _views(store: Any, ids: list[str]) -> dict[str, Any]:
@@ -98,7 +93,7 @@ def test_a_claim_on_another_partners_parcel_changes_nothing_of_it(
     try:
         connector = RawProducer(kafka_as("lintas-connector"))
         for partner, number, payload in (("jnt", awb, _jnt_in_transit(awb)),
-                                         ("pos", barcode, _pos_delivered(barcode))):
+                                         ("pos", barcode, pos_delivered(barcode))):
             connector.send(raw_record(partner=partner, kind="tracking", connector="test",
                                       source="test", payload=payload, request_key=number),
                            f"{partner}:{number}")
@@ -150,7 +145,7 @@ def test_a_claim_on_another_partners_parcel_changes_nothing_of_it(
         replay(kafka, replayed, ["jnt", "pos"])
         _same(_views(replayed, ids), pipeline)
         replayed.close()
-        files = {"jnt": _jnt_in_transit(awb), "pos": _pos_delivered(barcode),
+        files = {"jnt": _jnt_in_transit(awb), "pos": pos_delivered(barcode),
                  "standard": to_jsonl(rows)}
         _same(_reconciled(files, tmp_path, ids), pipeline)
     finally:
