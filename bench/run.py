@@ -1,6 +1,7 @@
 """Throughput ratios measured in one run on one broker.
 
-Each run produces the same number of Pos tracking payloads to ``lintas.raw.pos``, then:
+Every topic has six partitions. Each run produces the same number of Pos tracking
+payloads to ``lintas.raw.pos``, then:
 
 1. **work** — in this process, the CPU time of the normalize work alone per payload
    (the least of three passes after a warm-up):
@@ -12,8 +13,10 @@ Each run produces the same number of Pos tracking payloads to ``lintas.raw.pos``
    produce, commit after the acknowledgements; :func:`bench.loops.normalize_records`).
 4. **normalize agent** — the lintas worker (Faust) running only the normalize agent, in a
    group of its own, over the same records.
-5. **whole worker** — the usual worker (every agent in one process) over the same
-   records; the reconcile chain's rate is its views' rate (one view per new event).
+5. **whole worker, one process and two** — the usual worker (every agent) in the usual
+   group over fresh records, first as one process, then as two on this one machine
+   (:mod:`bench.scaleout`); the reconcile chain's rate is its views' rate (one view per
+   new event), and the report gives what the second process adds.
 6. **sink** — the view sink writes every view of ``lintas.shipments.v1`` into a fresh
    SQLite view in batches; its rate is views / time from the first batch to the last.
 
@@ -33,6 +36,7 @@ run (from the same Maven Central jars) and stopped at the end.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import statistics
 import subprocess
@@ -45,6 +49,8 @@ from typing import Any
 
 from bench import loops
 from bench.codec_bench import codec_ratios
+from bench.probe import PARTITIONS, cpu_seconds, produced, remaining, span_rate_of
+from bench.scaleout import chain_pass
 from bench.timing import end_offsets, span_rate
 from lintas.connectors.pos.scenarios import build_catalog
 from lintas.connectors.registry import PARTNERS
@@ -52,26 +58,16 @@ from lintas.connectors.runtime.producer import RawProducer, raw_record
 from lintas.connectors.sandboxes import free_port
 from lintas.core.settings import get_settings
 from lintas.core.topics import SHIPMENT_EVENTS, SHIPMENTS, TopicSpec, catalog, raw_topic
-from lintas.kafka.admin import ensure_topics, read_all
+from lintas.kafka.admin import ensure_topics
 from lintas.kafka.broker import LocalBroker
 from lintas.kafka.connection import KafkaConnection
 from lintas.schemas.codec import codec
 from lintas.streams.normalize import normalize_record
-from lintas.streams.pipeline import (
-    HANDOVER_MATCHES,
-    LEG_MESSAGES,
-    REGION_SUMMARIES,
-    SHIPMENT_LEGS,
-)
 
 __all__ = ["render", "run_bench"]
 
 COPY_TOPIC = "bench.copy-out"
 PLAIN_TOPIC = "bench.plain-out"
-PARTITIONS = 3
-#: What the whole worker's group must have committed to the end before it is done.
-WORKER_TOPICS = (SHIPMENT_EVENTS, LEG_MESSAGES, REGION_SUMMARIES, HANDOVER_MATCHES,
-                 SHIPMENT_LEGS)
 def _payloads() -> list[tuple[str, bytes]]:
     """(barcode, body) of realistic Pos tracking answers with events."""
     entries = build_catalog(99, rounds=3)
@@ -136,56 +132,26 @@ def _work(bodies: list[tuple[str, bytes]]) -> tuple[int, float, list[dict[str, A
     return expected, min(cpu) * 1000 / max(1, len(raws)), sample
 
 
-def _remaining(kafka: KafkaConnection, group: str, topics: tuple[str, ...]) -> dict[str, int]:
-    """Records of each of ``topics`` that ``group`` has not committed yet."""
-    from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
-
-    admin = KafkaAdminClient(**kafka.kafka_python())
-    consumer = KafkaConsumer(**kafka.kafka_python())
-    try:
-        committed = admin.list_group_offsets(group).get(group, {})
-        tps = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
-        end = consumer.end_offsets(tps)
-        left = dict.fromkeys(topics, 0)
-        for tp in tps:
-            done = committed[tp].offset if tp in committed else 0
-            left[tp.topic] += max(0, end[tp] - max(0, done))
-        return left
-    finally:
-        admin.close()
-        consumer.close()
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of process ``pid`` so far (every thread)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _produced(kafka: KafkaConnection, topic: str) -> int:
-    return sum(end_offsets(kafka, topic).values())
-
-
 def _wait_caught_up(kafka: KafkaConnection, worker: subprocess.Popen[bytes], group: str,
                     topics: tuple[str, ...], per_record: float, log: Path) -> float:
     """Wait until ``group`` committed ``topics`` to their ends; return the worker's CPU
     ms per raw record from the first event it produced to the end (start-up not counted),
     counting records by the events produced (``per_record`` events each)."""
     deadline = time.monotonic() + 900
-    before = _produced(kafka, SHIPMENT_EVENTS)
+    before = produced(kafka, SHIPMENT_EVENTS)
     first: tuple[float, int] | None = None
     while True:
-        cpu, produced = _cpu_seconds(worker.pid), _produced(kafka, SHIPMENT_EVENTS)
-        if first is None and produced > before:
-            first = (cpu, produced)
-        if not any(_remaining(kafka, group, topics).values()):
+        cpu, events = cpu_seconds(worker.pid), produced(kafka, SHIPMENT_EVENTS)
+        if first is None and events > before:
+            first = (cpu, events)
+        if not any(remaining(kafka, group, topics).values()):
             break
         if worker.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"the worker did not process the records; see {log}")
         time.sleep(1)
-    if first is None or produced <= first[1]:
+    if first is None or events <= first[1]:
         return float("nan")
-    return (cpu - first[0]) * 1000 * per_record / (produced - first[1])
+    return (cpu - first[0]) * 1000 * per_record / (events - first[1])
 
 
 def _loop_rate(kafka: KafkaConnection, loop: Any, out: str, start: dict[int, int],
@@ -200,38 +166,22 @@ def _loop_rate(kafka: KafkaConnection, loop: Any, out: str, start: dict[int, int
     return span_rate(kafka, out, before, records), cpu_ms
 
 
-def _span_rate(kafka: KafkaConnection, topic: str,
-               keep: Callable[[Any], bool]) -> tuple[int, float]:
-    """(records kept, records per second over their broker timestamps)."""
-    stamps = [m.timestamp for m in read_all(kafka, topic) if keep(m)]
-    if len(stamps) < 2:
-        return len(stamps), float("nan")
-    span = (max(stamps) - min(stamps)) / 1000
-    return len(stamps), len(stamps) / span if span > 0 else float("inf")
-
-
-def _worker_pass(kafka: KafkaConnection, home: Path, keys: set[bytes], expected_events: int,
-                 *, only_normalize: bool = False) -> tuple[float, float, float]:
-    """(raw records/s through normalize, events/s through reconcile, the worker's CPU ms
-    per raw record) of a worker running every agent, or only the normalize agent (its own
-    group; reconcile then NaN). The CPU is counted from the first event the worker
-    produced on; for the whole worker it also holds the chain's work, so the bench reports
-    it for the normalize agent alone."""
-    env = dict(os.environ, **kafka.environment(), LINTAS_HOME=str(home))
-    group = "lintas"
-    topics: tuple[str, ...] = (raw_topic("pos"), *WORKER_TOPICS)
-    if only_normalize:
-        group = "bench-normalize"
-        topics = (raw_topic("pos"),)
-        env.update(LINTAS_WORKER_AGENTS="normalize_records", LINTAS_APP_ID=group,
-                   LINTAS_HOME=str(home / "normalize"))
+def _agent_pass(kafka: KafkaConnection, home: Path, keys: set[bytes],
+                expected_events: int) -> tuple[float, float]:
+    """(raw records/s, CPU ms per raw record) of a worker running only the normalize agent,
+    in a group of its own, over records already on the raw topic. The CPU is counted from
+    the first event the worker produced on."""
+    group = "bench-normalize"
+    env = dict(os.environ, **kafka.environment(), LINTAS_HOME=str(home / "normalize"),
+               LINTAS_TOPIC_PARTITIONS=str(PARTITIONS), LINTAS_WORKER_AGENTS="normalize_records",
+               LINTAS_APP_ID=group)
     started_ms = time.time() * 1000
     with open(home / "worker.log", "ab") as log:
         worker = subprocess.Popen([sys.executable, "-m", "lintas", "worker"], env=env,
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        cpu_ms = _wait_caught_up(kafka, worker, group, topics, expected_events / len(keys),
-                                 home / "worker.log")
+        cpu_ms = _wait_caught_up(kafka, worker, group, (raw_topic("pos"),),
+                                 expected_events / len(keys), home / "worker.log")
     finally:
         worker.terminate()
         worker.wait(30)
@@ -239,15 +189,8 @@ def _worker_pass(kafka: KafkaConnection, home: Path, keys: set[bytes], expected_
     def ours(message: Any) -> bool:  # this pass's records only
         return message.key in keys and message.timestamp >= started_ms
 
-    events, event_rate = _span_rate(kafka, SHIPMENT_EVENTS, ours)
-    if only_normalize:
-        return event_rate * len(keys) / max(1, events), float("nan"), cpu_ms
-    if events < expected_events:
-        raise RuntimeError(f"only {events} of {expected_events} events were produced")
-    normalize_rate = event_rate * len(keys) / events
-    _views, view_rate = _span_rate(kafka, SHIPMENTS, ours)
-    # One view per new event: the reconcile rate in events is its view rate.
-    return normalize_rate, view_rate, cpu_ms
+    events, event_rate = span_rate_of(kafka, SHIPMENT_EVENTS, ours)
+    return event_rate * len(keys) / max(1, events), cpu_ms
 
 
 def _sink_rate(kafka: KafkaConnection, work: Path, run: int) -> float:
@@ -275,11 +218,11 @@ def _sink_rate(kafka: KafkaConnection, work: Path, run: int) -> float:
     return done["records"] / max(1e-6, done["last"] - done["first"])
 
 
-
-def _one_run(kafka: KafkaConnection, work: Path, run: int, bodies: list[tuple[str, bytes]],
+def _one_run(kafka: KafkaConnection, work: Path, run: int, records: int,
+             payloads: list[tuple[str, bytes]],
              progress: Callable[[str], None]) -> dict[str, Any]:
-    """Every figure of one run over ``bodies`` (see the module doc)."""
-    records = len(bodies)
+    """Every figure of one run over ``records`` raw records (see the module doc)."""
+    bodies = _bodies(run, records, payloads)
     expected, work_cpu, sample = _work(bodies)
     start = end_offsets(kafka, raw_topic("pos"))
     keys = _produce(kafka, bodies)
@@ -289,13 +232,20 @@ def _one_run(kafka: KafkaConnection, work: Path, run: int, bodies: list[tuple[st
     progress(f"run {run + 1}: the normalize work with bare aiokafka")
     plain, plain_cpu = _loop_rate(kafka, loops.normalize_records, PLAIN_TOPIC, start, end)
     progress(f"run {run + 1}: normalize agent alone on {records} records")
-    agent, _, agent_cpu = _worker_pass(kafka, work, keys, expected, only_normalize=True)
-    progress(f"run {run + 1}: the whole worker on the same records")
-    worker, reconcile, _ = _worker_pass(kafka, work, keys, expected)
+    agent, agent_cpu = _agent_pass(kafka, work, keys, expected)
+    chain = {}
+    for workers in (1, 2):
+        progress(f"run {run + 1}: the whole worker, {workers} process(es), on fresh records")
+        fresh = _bodies(run + 10 * workers, records, payloads)
+        chain[workers] = chain_pass(kafka, work, workers, functools.partial(_produce, kafka, fresh),
+                                    expected)
     progress(f"run {run + 1}: view sink")
     sink = _sink_rate(kafka, work, run)
     return {"work_cpu_ms": work_cpu, "copy": copy, "plain": plain, "agent": agent,
-            "worker": worker, "reconcile": reconcile, "sink": sink,
+            "worker": chain[1].records_per_s, "reconcile": chain[1].events_per_s,
+            "reconcile_2": chain[2].events_per_s,
+            "second_worker_adds": chain[2].events_per_s / chain[1].events_per_s - 1,
+            "chain_cpu_ms": chain[1].cpu_ms_per_event, "sink": sink,
             "copy_cpu_ms": copy_cpu, "plain_cpu_ms": plain_cpu, "agent_cpu_ms": agent_cpu,
             "agent_over_plain": agent / plain, "agent_over_copy": agent / copy,
             "plain_over_copy": plain / copy, "plain_cpu_over_agent_cpu": plain_cpu / agent_cpu,
@@ -320,8 +270,7 @@ def run_bench(*, records: int = 3000, runs: int = 3,
         results = []
         for run in range(runs):
             progress(f"run {run + 1}/{runs}")
-            results.append(_one_run(kafka, work, run, _bodies(run, records, payloads),
-                                    progress))
+            results.append(_one_run(kafka, work, run, records, payloads, progress))
         progress("codecs: fastavro against avro")
         codecs = codec_ratios(results[0]["sample"])
     finally:
@@ -352,7 +301,10 @@ def render(report: dict[str, Any]) -> str:
         f"  agent / copy, rate            {r['agent_over_copy']:9.3f}",
         f"  no framework / copy, rate     {r['plain_over_copy']:9.3f}",
         f"whole worker (every agent)      {r['worker']:9.0f}",
-        f"reconcile chain (1 worker)      {r['reconcile']:9.0f} events/s",
+        f"reconcile chain, 1 worker       {r['reconcile']:9.0f} events/s   "
+        f"{r['chain_cpu_ms']:8.3f} per event",
+        f"reconcile chain, 2 workers      {r['reconcile_2']:9.0f} events/s",
+        f"  the second worker adds        {r['second_worker_adds']:9.2f}x of the first",
         f"view sink (SQLite)              {r['sink']:9.0f} views/s",
         f"fastavro / avro encode          {r['encode_ratio']:9.1f}x "
         f"({r['fastavro_encode_per_s']:.0f} vs {r['avro_encode_per_s']:.0f} records/s)",
