@@ -52,7 +52,7 @@ def serve(host: str, port: int, workers: int) -> None:
     console.print(f"ingest on http://{host}:{port}/v1/webhooks/<partner> and "
                   f"/v1/members/<member>/events")
     uvicorn.run(app, host=host, port=port, workers=workers, factory=workers > 1,
-                log_level="warning")
+                log_level="warning", access_log=False, server_header=False)
 
 
 @click.command()
