@@ -88,15 +88,25 @@ class ShipmentRow(Base):
 
 
 class LegRow(Base):
-    """One partner's tracking number within a shipment; lookups by any leg find it."""
+    """One partner's tracking number within a shipment; lookups by any leg find it.
+
+    Keyed by shipment as well as by leg: each shipment's rows are its latest view's legs
+    and nothing else writes them, so the view is a function of each shipment's latest
+    record whatever order the sink reads the partitions of ``lintas.shipments.v1`` in.
+    A leg that moves to another shipment is in both until the old shipment's next record
+    (its view without the leg, or its tombstone) arrives."""
 
     __tablename__ = "shipment_legs"
+    __table_args__ = (
+        Index("ix_shipment_legs_partner_tracking_number", "partner", "tracking_number"),
+    )
 
+    shipment_id: Mapped[str] = mapped_column(
+        String(200), ForeignKey("shipments.shipment_id", ondelete="CASCADE"), primary_key=True,
+        index=True,
+    )
     partner: Mapped[str] = mapped_column(String(40), primary_key=True)
     tracking_number: Mapped[str] = mapped_column(String(80), primary_key=True)
-    shipment_id: Mapped[str] = mapped_column(
-        String(200), ForeignKey("shipments.shipment_id", ondelete="CASCADE"), index=True
-    )
     link_method: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[float] = mapped_column(Float)
 

@@ -191,7 +191,7 @@ class ViewStore:
             if ids:
                 conn.execute(delete(TimelineRow).where(TimelineRow.shipment_id.in_(ids)))
                 conn.execute(delete(LegRow).where(LegRow.shipment_id.in_(ids)))
-            _upsert(conn, LegRow, legs, ["partner", "tracking_number"])
+            _upsert(conn, LegRow, legs, ["shipment_id", "partner", "tracking_number"])
             if timeline:
                 conn.execute(insert(TimelineRow), timeline)
             _insert_new(conn, DeadLetterRow, list(dead_letters), ["dead_letter_id"])

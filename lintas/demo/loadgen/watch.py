@@ -40,7 +40,7 @@ class ViewWatcher:
         """(settled parcel -> its row's ``updated_at``, unsettled parcel -> what is missing)."""
         parcels = list(parcels)
         legs = self._legs(parcels)
-        ids = sorted({sid for sid, _method in legs.values()})
+        ids = sorted({sid for found in legs.values() for sid, _method in found})
         counts, rows = self._shipments(ids)
         settled: dict[int, datetime] = {}
         missing: dict[int, str] = {}
@@ -53,17 +53,17 @@ class ViewWatcher:
         return settled, missing
 
     @staticmethod
-    def _why_not(parcel: Parcel, legs: dict[tuple[str, str], tuple[str, str]],
+    def _why_not(parcel: Parcel, legs: dict[tuple[str, str], list[tuple[str, str]]],
                  counts: dict[tuple[str, str, str], int],
                  rows: dict[str, tuple[str, datetime]]) -> str | None:
         sid = parcel.shipment_id
         for leg in parcel.legs:
-            found = legs.get((leg.partner, leg.tracking_number))
-            if found is None:
+            found = legs.get((leg.partner, leg.tracking_number), [])
+            if not found:
                 return f"{leg.key} not in the view"
-            if found != (sid, leg.link_method):
-                return (f"{leg.key} is in {found[0]} as {found[1]}, "
-                        f"not in {sid} as {leg.link_method}")
+            if found != [(sid, leg.link_method)]:  # elsewhere, or still in its old shipment
+                where = ", ".join(f"{other} as {method}" for other, method in found)
+                return f"{leg.key} is in {where}, not (only) in {sid} as {leg.link_method}"
             got = counts.get((sid, leg.partner, leg.tracking_number), 0)
             if got != leg.distinct_events:
                 return f"{leg.key} has {got}/{leg.distinct_events} events"
@@ -72,13 +72,14 @@ class ViewWatcher:
             return f"status {status}, expected {parcel.final_status}"
         return None
 
-    def _legs(self, parcels: list[Parcel]) -> dict[tuple[str, str], tuple[str, str]]:
-        """(partner, tracking number) -> (shipment id, link method) of the parcels' legs."""
+    def _legs(self, parcels: list[Parcel]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        """(partner, tracking number) -> [(shipment id, link method)] of the parcels' legs:
+        one shipment once settled, two while a moved leg's old shipment still names it."""
         wanted: dict[str, list[str]] = {}
         for parcel in parcels:
             for leg in parcel.legs:
                 wanted.setdefault(leg.partner, []).append(leg.tracking_number)
-        out: dict[tuple[str, str], tuple[str, str]] = {}
+        out: dict[tuple[str, str], list[tuple[str, str]]] = {}
         with self.store.engine.connect() as conn:
             for partner, numbers in wanted.items():
                 for chunk in _chunks(numbers):
@@ -86,7 +87,7 @@ class ViewWatcher:
                                    LegRow.link_method).where(
                         LegRow.partner == partner, LegRow.tracking_number.in_(chunk))
                     for p, number, sid, method in conn.execute(query):
-                        out[(p, number)] = (sid, method)
+                        out.setdefault((p, number), []).append((sid, method))
         return out
 
     def _shipments(self, ids: list[str]) -> tuple[dict[tuple[str, str, str], int],
