@@ -12,10 +12,13 @@ What this consumer does instead: when the smallest acknowledged offset of a part
 lies beyond its committed offset (or, for a partition the group never committed, beyond
 the log start), it does not commit; it seeks the partition back to the
 committed offset so the missing message is read and processed again (the messages after
-it are processed twice, which the idempotent pipeline absorbs). Only if the hole is
-still there after :data:`RESEEK_LIMIT` re-reads, :data:`RESEEK_WAIT` seconds apart, is it
-taken as offsets the log does not hold (compaction, transaction markers) and skipped,
-with a warning.
+it are processed twice, which the idempotent pipeline absorbs). While a re-read's seek
+lands, the records of that partition fetched before it are held back, so that they do
+not move Faust's read offset past the offset read again. Only if the hole is still there
+after :data:`RESEEK_LIMIT` re-reads, :data:`RESEEK_WAIT` seconds apart, none of which
+brought the offset back from the log, is it taken as offsets the log does not hold
+(compaction, transaction markers) and skipped, with a warning; an offset a re-read
+brought back is on its way through the agents and is never skipped.
 
 Its producer writes the canonical topics in the wire format of the settings: with
 ``LINTAS_WIRE_FORMAT=confluent`` it registers the canonical schemas when it starts and
@@ -28,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from typing import Any
 
 from aiokafka.errors import KafkaError
@@ -39,8 +42,8 @@ from faust.transport.drivers import aiokafka as faust_aiokafka
 from lintas.core.settings import get_settings
 from lintas.schemas.wire import ConfluentFraming, confluent_framing
 
-__all__ = ["RESEEK_LIMIT", "RESEEK_WAIT", "SCHEME", "GapSafeConsumer", "Transport",
-           "WireProducer", "register"]
+__all__ = ["RESEEK_LIMIT", "RESEEK_WAIT", "SCHEME", "SEEN_WAIT", "GapSafeConsumer",
+           "Transport", "WireProducer", "register", "stale_after_reread"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,9 @@ SCHEME = "lintas-kafka"
 RESEEK_LIMIT = 3
 RESEEK_WAIT = 10.0
 LOG_START_WAIT = 30.0
+#: How long a re-read whose offset came back from the log waits for the agents before it
+#: reads again (their buffers can hold more than RESEEK_WAIT seconds of work).
+SEEN_WAIT = 60.0
 
 
 class GapSafeConsumer(faust_aiokafka.Consumer):
@@ -65,6 +71,12 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
         # Fire-and-forget work (log start fetches, seeks), held until done so the event
         # loop's weak reference is not the only one.
         self._background: set[asyncio.Future[Any]] = set()
+        # Seeks of re-reads done so far, and the partitions being read again: the offset
+        # read again and the number of its seek (None until the seek is done).
+        self._rereads_done = 0
+        self._rereading: dict[Any, tuple[int, int | None]] = {}
+        # (tp, offset) a re-read's fetch brought back: the log holds it, never skip it.
+        self._reread_seen: set[tuple[Any, int]] = set()
 
     def _in_background(self, work: Awaitable[Any]) -> None:
         future = asyncio.ensure_future(work)
@@ -120,6 +132,12 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
         key = (tp, committed)
         count, last = self._reseeks.get(key, (0, 0.0))
         now = time.monotonic()
+        if key in self._reread_seen:
+            # Handed to the agents by a re-read: on its way, however long their buffers
+            # take. Read again only after SEEN_WAIT, and never take it as absent.
+            if now - last >= SEEN_WAIT:
+                self._read_again(tp, committed, first, count, now)
+            return None
         if count >= RESEEK_LIMIT and now - last >= RESEEK_WAIT:
             log.warning(
                 "%s: offsets %d..%d were never delivered after %d re-reads; taking them "
@@ -129,26 +147,79 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
             self._reseeks.pop(key, None)
             return super()._new_offset(tp)
         if count == 0 or (count < RESEEK_LIMIT and now - last >= RESEEK_WAIT):
-            log.warning(
-                "%s: offset %d was never processed but %d was; reading from %d again",
-                tp, committed, first, committed,
-            )
-            self._reseeks[key] = (count + 1, now)
-            self._in_background(self._reread(tp, committed))
+            self._read_again(tp, committed, first, count + 1, now)
         return None
+
+    def _read_again(self, tp: Any, committed: int, first: int, count: int, now: float) -> None:
+        log.warning("%s: offset %d was never processed but %d was; reading from %d again",
+                    tp, committed, first, committed)
+        self._reseeks[(tp, committed)] = (count, now)
+        self._in_background(self._reread(tp, committed))
 
     async def _reread(self, tp: Any, offset: int) -> None:
         """Move the fetch position of ``tp`` back to ``offset``. The seek runs on the
         consumer's own thread (``seek_wait``): aiokafka's fetcher is not thread-safe, and
-        a seek from this loop while it hands out records makes it fail."""
+        a seek from this loop while it hands out records makes it fail.
+
+        While the seek is under way, and afterwards for fetches begun before it was done,
+        :meth:`getmany` holds back the records of ``tp`` other than ``offset`` itself."""
+        self._rereading[tp] = (offset, None)
         try:
             await self.seek_wait({tp: offset})
         except Exception as exc:  # the next commit check asks again
+            self._rereading.pop(tp, None)
             log.warning("%s: cannot read from %d again: %s", tp, offset, exc)
+            return
+        self._rereads_done += 1
+        if self._rereading.get(tp, (None,))[0] == offset:
+            self._rereading[tp] = (offset, self._rereads_done)
+
+    async def getmany(self, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
+        """Faust's ``getmany``, less the records a re-read's seek made stale.
+
+        Faust's drain loop hands out a fetched batch record by record, waiting for the
+        agents' buffers, and moves the partition's read offset to each record it hands
+        out. A re-read's seek that lands while a batch is being handed out leaves the rest
+        of that batch behind it: those records (beyond the offset read again) would move
+        the read offset past it, and when the seek's fetch brings it, the loop would drop
+        it as already read, at every re-read, until the guard gave up and skipped it.
+        Held back here, they come again from the seek's fetch, in order."""
+        begun = self._rereads_done  # read as the fetch begins (first iteration)
+        async for tp, message in super().getmany(timeout):
+            rereading = self._rereading.get(tp)
+            if rereading is not None:
+                if stale_after_reread(rereading, begun, message.offset):
+                    continue
+                del self._rereading[tp]
+                if message.offset == rereading[0]:
+                    self._reread_seen.add((tp, message.offset))
+            yield tp, message
+
+    async def on_partitions_revoked(self, revoked: set[Any]) -> None:
+        for tp in revoked:  # a new owner reads from the committed offset anyway
+            self._rereading.pop(tp, None)
+            self._forget_reseeks(tp)
+        await super().on_partitions_revoked(revoked)
 
     def _forget_reseeks(self, tp: Any) -> None:
         for key in [k for k in self._reseeks if k[0] == tp]:
             del self._reseeks[key]
+        self._reread_seen = {k for k in self._reread_seen if k[0] != tp}
+
+
+def stale_after_reread(rereading: tuple[int, int | None], begun: int, offset: int) -> bool:
+    """Whether a record at ``offset`` of a partition being read again from
+    ``rereading[0]`` is left from before the re-read's seek (number ``rereading[1]``,
+    None while under way), for a fetch begun when ``begun`` seeks were done.
+
+    The record read again is never stale: no fetch begun before the seek can hold it (the
+    position was past it), so it comes from the seek. Any other record is stale while the
+    seek is under way and, once it is done, if its fetch began before (a fetch begun after
+    it starts at the offset read again, or past it when the log no longer holds it)."""
+    target, number = rereading
+    if offset == target:
+        return False
+    return number is None or begun < number
 
 
 class WireProducer(faust_aiokafka.Producer):
