@@ -30,13 +30,18 @@ WORKER_TOPICS = (SHIPMENT_EVENTS, LEG_MESSAGES, REGION_SUMMARIES, HANDOVER_MATCH
 
 
 def remaining(kafka: KafkaConnection, group: str, topics: tuple[str, ...]) -> dict[str, int]:
-    """Records of each of ``topics`` that ``group`` has not committed yet."""
+    """Records of each of ``topics`` that ``group`` has not committed yet (-1 each while
+    the broker has no coordinator for the group yet)."""
     from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+    from kafka.errors import CoordinatorNotAvailableError
 
     admin = KafkaAdminClient(**kafka.kafka_python())
     consumer = KafkaConsumer(**kafka.kafka_python())
     try:
-        committed = admin.list_group_offsets(group).get(group, {})
+        try:
+            committed = admin.list_group_offsets(group).get(group, {})
+        except CoordinatorNotAvailableError:
+            return dict.fromkeys(topics, -1)
         tps = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
         end = consumer.end_offsets(tps)
         left = dict.fromkeys(topics, 0)

@@ -95,3 +95,10 @@ class Pipeline:
     #: registered hand-overs, (giver, receiver) (``LINTAS_HANDOVER_AGREEMENTS``)
     agreements: frozenset[tuple[str, str]] = frozenset()
     closing: Closing | None = None
+
+    def tables(self) -> dict[str, TableT]:
+        """The tables this worker keeps, by their field's name."""
+        named = {"leg_records": self.leg_records, "region_records": self.region_records,
+                 "shipment_states": self.shipment_states, "outlet_homes": self.outlet_homes,
+                 "outlet_tiles": self.outlet_tiles}
+        return {name: table for name, table in named.items() if table is not None}

@@ -97,8 +97,8 @@ def _stop_on_signals() -> threading.Event:
 
 
 @click.command()
-@click.option("-l", "--loglevel", default="warn",
-              type=click.Choice(["crit", "error", "warn", "info", "debug"]))
+@click.option("-l", "--loglevel", default="warn", envvar="LINTAS_WORKER_LOGLEVEL",
+              show_envvar=True, type=click.Choice(["crit", "error", "warn", "info", "debug"]))
 @click.option("--metrics-port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Serve Prometheus metrics on this port (0: off; docs/ops.md).")
 @click.option("--metrics-host", default="127.0.0.1", show_default=True,
@@ -113,7 +113,7 @@ def worker(loglevel: str, metrics_port: int, metrics_host: str) -> None:
     from lintas.core.topics import CONNECT_OFFSETS, catalog
     from lintas.kafka.admin import ensure_topics, require_topics
     from lintas.kafka.principals import kafka_connection
-    from lintas.streams.app import create_app, internal_topics
+    from lintas.streams.app import changelog_topics, create_app, internal_topics
 
     level = {"crit": logging.CRITICAL, "error": logging.ERROR, "warn": logging.WARNING,
              "info": logging.INFO, "debug": logging.DEBUG}[loglevel]
@@ -125,10 +125,13 @@ def worker(loglevel: str, metrics_port: int, metrics_host: str) -> None:
                            if t.name != CONNECT_OFFSETS])
     ensure_topics(kafka, internal_topics(settings.topic_partitions, settings.archive_days),
                   settings.replication_factor)
-    app = create_app(settings).app
+    pipeline = create_app(settings)
+    app = pipeline.app
+    ensure_topics(kafka, changelog_topics(app), settings.replication_factor)
     if metrics_port:
-        from lintas.streams.ops.metrics import start_metrics_server
+        from lintas.streams.ops.metrics import start_metrics_server, watch_tables
 
+        watch_tables(pipeline.tables())
         start_metrics_server(metrics_port, metrics_host)
     faust_worker = faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
     faust_worker.execute_from_commandline()

@@ -216,3 +216,22 @@ def test_the_sink_metrics_server_serves_them():
         server.server_close()
     assert "lintas_sink_commit_seconds_bucket" in text
     assert "# TYPE lintas_sink_records_total counter" in text
+
+
+def test_table_keys_are_read_at_each_scrape():
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from lintas.streams.ops.metrics import _TableKeys
+
+    legs: dict[bytes, bytes] = {b"pos:P1": b"", b"jne:J1": b""}
+    registry = CollectorRegistry()
+    registry.register(_TableKeys({"leg_records": legs, "shipment_states": {}}))
+
+    def keys() -> dict[str, float]:
+        families = text_string_to_metric_families(generate_latest(registry).decode())
+        return {s.labels["table"]: s.value for f in families for s in f.samples
+                if f.name == "lintas_table_keys"}
+
+    assert keys() == {"leg_records": 2.0, "shipment_states": 0.0}
+    del legs[b"pos:P1"]
+    assert keys() == {"leg_records": 1.0, "shipment_states": 0.0}
