@@ -43,7 +43,8 @@ from lintas.streams.pipeline import (
 from lintas.streams.transport import SCHEME
 from lintas.streams.transport import register as register_transport
 
-__all__ = ["agreements", "create_app", "faust_settings", "internal_topics", "selected_agents"]
+__all__ = ["agreements", "changelog_topics", "create_app", "faust_settings", "internal_topics",
+           "selected_agents"]
 
 
 def faust_settings(settings: Settings) -> dict[str, Any]:
@@ -77,6 +78,19 @@ def internal_topics(partitions: int, archive_days: float = 90.0) -> list[TopicSp
     return [TopicSpec(name, "leg, region or shipment id", "internal", partitions,
                       archive if name == shape.SHIPMENT_ARCHIVE else {})
             for name in INTERNAL_TOPICS]
+
+
+def changelog_topics(app: faust.App) -> list[TopicSpec]:
+    """The changelog topics of the app's tables, for `lintas worker` to make before the
+    worker subscribes. Faust makes them itself as it starts, but a consumer whose
+    metadata does not list a changelog made a moment earlier leaves it out of the
+    assignment, and its table refuses every write (``PartitionsMismatch``: "the
+    changelog topic has 0 partitions") until the next rebalance: each record of the
+    table's agent went to the DLQ."""
+    return [TopicSpec(table.changelog_topic.get_topic_name(), "table key", "table value",
+                      table.partitions or app.conf.topic_partitions,
+                      {"cleanup.policy": "compact"})
+            for table in app.tables.values()]
 
 
 def closing(settings: Settings) -> shape.Closing:
