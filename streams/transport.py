@@ -31,19 +31,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
 from typing import Any
 
 from aiokafka.errors import KafkaError
 from faust.exceptions import ProducerSendError
 from faust.transport.drivers import TRANSPORTS
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import Message
+from mode.utils.futures import notify
 
 from lintas.core.settings import get_settings
 from lintas.schemas.wire import ConfluentFraming, confluent_framing
 
 __all__ = ["RESEEK_LIMIT", "RESEEK_WAIT", "SCHEME", "SEEN_WAIT", "GapSafeConsumer",
-           "Transport", "WireProducer", "register", "stale_after_reread"]
+           "Transport", "WireProducer", "register", "skipped_by_streams",
+           "stale_after_reread"]
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +198,36 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
                     self._reread_seen.add((tp, message.offset))
             yield tp, message
 
+    def ack(self, message: Message) -> bool:
+        """Faust's ack, except for a message its stream skipped: a stream that takes a
+        message while a rebalance suspends the flow, or one of an earlier generation,
+        skips it and acknowledges it as if processed, and the commit then moves past a
+        message no agent saw. Such a message is released (nothing waits for it) but its
+        offset does not count as processed: it is read again after the rebalance. A
+        message processed just as a rebalance begins is read again too, which the
+        idempotent pipeline absorbs."""
+        if self.app.topics.acks_enabled_for(message.topic) and skipped_by_streams(
+                self.app.flow_control.is_active(), message.generation_id,
+                self.app.consumer_generation_id):
+            message.acked = True
+            self._unacked_messages.discard(message)
+            notify(self._waiting_for_ack)
+            return False
+        return super().ack(message)
+
+    async def seek_to_committed(self) -> Mapping[Any, int]:
+        """Seek every partition to its committed offset, and the partitions the group
+        never committed (or committed at 0) to their start: aiokafka's seek leaves those
+        where the fetcher had got to, so the messages fetched while the tables recovered
+        (and skipped by the streams) were never read again."""
+        committed = await super().seek_to_committed()
+        unset = {tp: 0 for tp, offset in committed.items()
+                 if not offset and not self._is_changelog_tp(tp)
+                 and self.app.topics.acks_enabled_for(tp.topic)}
+        if unset:
+            await self.seek_wait(unset)
+        return committed
+
     async def on_partitions_revoked(self, revoked: set[Any]) -> None:
         for tp in revoked:  # a new owner reads from the committed offset anyway
             self._rereading.pop(tp, None)
@@ -205,6 +238,13 @@ class GapSafeConsumer(faust_aiokafka.Consumer):
         for key in [k for k in self._reseeks if k[0] == tp]:
             del self._reseeks[key]
         self._reread_seen = {k for k in self._reread_seen if k[0] != tp}
+
+
+def skipped_by_streams(flow_active: bool, generation: int | None, current: int) -> bool:
+    """Whether Faust's streams skip (and acknowledge unprocessed) a message of consumer
+    generation ``generation`` taken while the flow is ``flow_active`` and the app's
+    generation is ``current`` (``faust.streams.Stream._py_aiter``)."""
+    return not flow_active or generation != current
 
 
 def stale_after_reread(rereading: tuple[int, int | None], begun: int, offset: int) -> bool:
