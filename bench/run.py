@@ -11,13 +11,15 @@ payloads to ``lintas.raw.pos``, then:
    another topic (:func:`bench.loops.copy_records`).
 3. **no framework** — the normalize work with bare aiokafka (consume, normalize, encode,
    produce, commit after the acknowledgements; :func:`bench.loops.normalize_records`).
-4. **normalize agent** — the lintas worker (Faust) running only the normalize agent, in a
+4. **Quix Streams** — the same work as an idiomatic Quix Streams application
+   (:mod:`bench.quix`; left out when Quix Streams is not installed).
+5. **normalize agent** — the lintas worker (Faust) running only the normalize agent, in a
    group of its own, over the same records.
-5. **whole worker, one process and two** — the usual worker (every agent) in the usual
+6. **whole worker, one process and two** — the usual worker (every agent) in the usual
    group over fresh records, first as one process, then as two on this one machine
    (:mod:`bench.scaleout`); the reconcile chain's rate is its views' rate (one view per
    new event), and the report gives what the second process adds.
-6. **sink** — the view sink writes every view of ``lintas.shipments.v1`` into a fresh
+7. **sink** — the view sink writes every view of ``lintas.shipments.v1`` into a fresh
    SQLite view in batches; its rate is views / time from the first batch to the last.
 
 Every Kafka pass is timed the same way (:mod:`bench.timing`): the records it consumed over
@@ -47,7 +49,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import loops
+from bench import loops, quix
 from bench.codec_bench import codec_ratios
 from bench.probe import PARTITIONS, cpu_seconds, produced, remaining, span_rate_of
 from bench.scaleout import chain_pass
@@ -68,6 +70,7 @@ __all__ = ["render", "run_bench"]
 
 COPY_TOPIC = "bench.copy-out"
 PLAIN_TOPIC = "bench.plain-out"
+QUIX_TOPIC = "bench.quix-out"
 def _payloads() -> list[tuple[str, bytes]]:
     """(barcode, body) of realistic Pos tracking answers with events."""
     entries = build_catalog(99, rounds=3)
@@ -166,6 +169,20 @@ def _loop_rate(kafka: KafkaConnection, loop: Any, out: str, start: dict[int, int
     return span_rate(kafka, out, before, records), cpu_ms
 
 
+def _quix_rate(kafka: KafkaConnection, records: int, expected_events: int) -> tuple[float, float]:
+    """(raw records per second, CPU ms per raw record) of the normalize work as a Quix
+    Streams application in this process (NaN without Quix Streams), over the records its
+    group has not read yet: exactly this run's."""
+    if not quix.available():
+        return float("nan"), float("nan")
+    before = end_offsets(kafka, QUIX_TOPIC)
+    cpu = time.process_time()
+    quix.normalize_with_quix(kafka, raw_topic("pos"), expected_events, QUIX_TOPIC, "bench-quix")
+    cpu_ms = (time.process_time() - cpu) * 1000 / max(1, records)
+    # its rows are events: the record rate is the event rate over the events per record
+    return span_rate(kafka, QUIX_TOPIC, before, records), cpu_ms
+
+
 def _agent_pass(kafka: KafkaConnection, home: Path, keys: set[bytes],
                 expected_events: int) -> tuple[float, float]:
     """(raw records/s, CPU ms per raw record) of a worker running only the normalize agent,
@@ -231,6 +248,8 @@ def _one_run(kafka: KafkaConnection, work: Path, run: int, records: int,
     copy, copy_cpu = _loop_rate(kafka, loops.copy_records, COPY_TOPIC, start, end)
     progress(f"run {run + 1}: the normalize work with bare aiokafka")
     plain, plain_cpu = _loop_rate(kafka, loops.normalize_records, PLAIN_TOPIC, start, end)
+    progress(f"run {run + 1}: the normalize work as a Quix Streams application")
+    quix_rate, quix_cpu = _quix_rate(kafka, records, expected)
     progress(f"run {run + 1}: normalize agent alone on {records} records")
     agent, agent_cpu = _agent_pass(kafka, work, keys, expected)
     chain = {}
@@ -247,6 +266,8 @@ def _one_run(kafka: KafkaConnection, work: Path, run: int, records: int,
             "second_worker_adds": chain[2].events_per_s / chain[1].events_per_s - 1,
             "chain_cpu_ms": chain[1].cpu_ms_per_event, "sink": sink,
             "copy_cpu_ms": copy_cpu, "plain_cpu_ms": plain_cpu, "agent_cpu_ms": agent_cpu,
+            "quix": quix_rate, "quix_cpu_ms": quix_cpu, "agent_over_quix": agent / quix_rate,
+            "quix_cpu_over_agent_cpu": quix_cpu / agent_cpu,
             "agent_over_plain": agent / plain, "agent_over_copy": agent / copy,
             "plain_over_copy": plain / copy, "plain_cpu_over_agent_cpu": plain_cpu / agent_cpu,
             "events_per_record": expected / records, "sample": sample}
@@ -265,7 +286,8 @@ def run_bench(*, records: int = 3000, runs: int = 3,
         kafka = broker.connection()
         ensure_topics(kafka, [*catalog(sorted(PARTNERS), PARTITIONS),
                               TopicSpec(COPY_TOPIC, "", "", PARTITIONS),
-                              TopicSpec(PLAIN_TOPIC, "", "", PARTITIONS)])
+                              TopicSpec(PLAIN_TOPIC, "", "", PARTITIONS),
+                              TopicSpec(QUIX_TOPIC, "", "", PARTITIONS)])
         payloads = _payloads()
         results = []
         for run in range(runs):
@@ -295,9 +317,12 @@ def render(report: dict[str, Any]) -> str:
         f"normalize work, in process      {'':>9}   {r['work_cpu_ms']:8.3f}",
         f"bare aiokafka copy              {r['copy']:9.0f}   {r['copy_cpu_ms']:8.3f}",
         f"no framework (aiokafka)         {r['plain']:9.0f}   {r['plain_cpu_ms']:8.3f}",
+        f"Quix Streams application        {r['quix']:9.0f}   {r['quix_cpu_ms']:8.3f}",
         f"normalize agent (Faust)         {r['agent']:9.0f}   {r['agent_cpu_ms']:8.3f}",
         f"  agent / no framework, rate    {r['agent_over_plain']:9.3f}",
         f"  agent / no framework, by CPU  {r['plain_cpu_over_agent_cpu']:9.3f}",
+        f"  agent / Quix Streams, rate    {r['agent_over_quix']:9.3f}",
+        f"  agent / Quix Streams, by CPU  {r['quix_cpu_over_agent_cpu']:9.3f}",
         f"  agent / copy, rate            {r['agent_over_copy']:9.3f}",
         f"  no framework / copy, rate     {r['plain_over_copy']:9.3f}",
         f"whole worker (every agent)      {r['worker']:9.0f}",
