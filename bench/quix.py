@@ -14,6 +14,7 @@ the bench leaves this pass out and says so.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from lintas.kafka.connection import KafkaConnection
@@ -45,7 +46,7 @@ def _connection(kafka: KafkaConnection) -> Any:
 
 
 def normalize_with_quix(kafka: KafkaConnection, topic: str, outputs: int, out: str,
-                        group: str) -> None:
+                        group: str, state_dir: Path) -> None:
     """Normalize the records of ``topic`` that ``group`` has not read yet (from the
     beginning for a new group) into ``out``; return once ``outputs`` rows (events and
     nodes) were sent, or when nothing came for 30 seconds."""
@@ -60,7 +61,8 @@ def normalize_with_quix(kafka: KafkaConnection, topic: str, outputs: int, out: s
 
     app = Application(broker_address=_connection(kafka), consumer_group=group,
                       auto_offset_reset="earliest", commit_interval=1.0, loglevel="WARNING",
-                      auto_create_topics=False, use_changelog_topics=False)
+                      auto_create_topics=False, use_changelog_topics=False,
+                      state_dir=state_dir)
     source = app.topic(topic, value_deserializer="bytes", key_deserializer="bytes")
     sink = app.topic(out, value_serializer=Encoded(), key_serializer="bytes")
 

@@ -169,7 +169,8 @@ def _loop_rate(kafka: KafkaConnection, loop: Any, out: str, start: dict[int, int
     return span_rate(kafka, out, before, records), cpu_ms
 
 
-def _quix_rate(kafka: KafkaConnection, records: int, expected_events: int) -> tuple[float, float]:
+def _quix_rate(kafka: KafkaConnection, work: Path, records: int,
+               expected_events: int) -> tuple[float, float]:
     """(raw records per second, CPU ms per raw record) of the normalize work as a Quix
     Streams application in this process (NaN without Quix Streams), over the records its
     group has not read yet: exactly this run's."""
@@ -177,7 +178,8 @@ def _quix_rate(kafka: KafkaConnection, records: int, expected_events: int) -> tu
         return float("nan"), float("nan")
     before = end_offsets(kafka, QUIX_TOPIC)
     cpu = time.process_time()
-    quix.normalize_with_quix(kafka, raw_topic("pos"), expected_events, QUIX_TOPIC, "bench-quix")
+    quix.normalize_with_quix(kafka, raw_topic("pos"), expected_events, QUIX_TOPIC, "bench-quix",
+                             work / "quix-state")
     cpu_ms = (time.process_time() - cpu) * 1000 / max(1, records)
     # its rows are events: the record rate is the event rate over the events per record
     return span_rate(kafka, QUIX_TOPIC, before, records), cpu_ms
@@ -249,7 +251,7 @@ def _one_run(kafka: KafkaConnection, work: Path, run: int, records: int,
     progress(f"run {run + 1}: the normalize work with bare aiokafka")
     plain, plain_cpu = _loop_rate(kafka, loops.normalize_records, PLAIN_TOPIC, start, end)
     progress(f"run {run + 1}: the normalize work as a Quix Streams application")
-    quix_rate, quix_cpu = _quix_rate(kafka, records, expected)
+    quix_rate, quix_cpu = _quix_rate(kafka, work, records, expected)
     progress(f"run {run + 1}: normalize agent alone on {records} records")
     agent, agent_cpu = _agent_pass(kafka, work, keys, expected)
     chain = {}
