@@ -122,6 +122,13 @@ class Assembler:
         """Take one assignment; return the shipment's new view, or None if it has no leg
         left. A message for a closed shipment raises :class:`Closed` unless ``archived``
         (the state it was closed with) is given: then the shipment is open again."""
+        legs = self.assign(message, archived)
+        return None if legs is None else self.view(message.shipment_id, legs)
+
+    def assign(self, message: LegAssignment,
+               archived: bytes | None = None) -> dict[str, dict[str, Any]] | None:
+        """:meth:`apply` without making the view: the shipment's legs, or None if it has
+        none left."""
         sid = message.shipment_id
         state = self._state(sid)
         if state.archive is not None:
@@ -145,7 +152,7 @@ class Assembler:
             self.table.pop(sid, None)
             return None
         self._write(sid, ShipmentState(legs))
-        return self.view(sid, legs)
+        return legs
 
     @staticmethod
     def view(sid: str, legs: dict[str, dict[str, Any]]) -> dict[str, Any]:

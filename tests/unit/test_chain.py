@@ -139,3 +139,12 @@ def test_a_candidate_whose_first_region_changes_moves_to_the_new_region():
     views, _ = shipments([*LION, *POS, early_elsewhere])  # now it starts in Jakarta
     assert "pos:P2505010000001" in views
     assert legs_of(views["lion:19LP0000000000001"]) == {("lion", "origin")}
+
+
+def test_legs_kept_as_bytes_give_the_same_shipments_as_legs_kept_decoded(monkeypatch):
+    events = LION + POS + OTHER + ONWARD + JNT
+    baseline, chain = shipments(events)
+    monkeypatch.setattr("lintas.streams.chain.RECENT_LEGS", 1)  # all but one leg as bytes
+    views, small = shipments(events)
+    assert views == baseline and small.merged == chain.merged
+    assert small.shipment_count == chain.shipment_count == len(baseline)
