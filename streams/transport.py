@@ -20,6 +20,12 @@ brought the offset back from the log, is it taken as offsets the log does not ho
 (compaction, transaction markers) and skipped, with a warning; an offset a re-read
 brought back is on its way through the agents and is never skipped.
 
+Two more of Faust's ways past a message are closed here: a stream that takes a message
+during a rebalance (flow suspended, or an earlier generation) skips it and acknowledges
+it as processed, so such an acknowledgement does not count; and aiokafka's seek to the
+committed offsets leaves a partition the group never committed where the fetcher had
+got to, so those partitions are sought to their start after a rebalance.
+
 Its producer writes the canonical topics in the wire format of the settings: with
 ``LINTAS_WIRE_FORMAT=confluent`` it registers the canonical schemas when it starts and
 sends each canonical record in Confluent's format (:mod:`lintas.schemas.wire`); the agents
