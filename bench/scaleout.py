@@ -1,10 +1,11 @@
 """The whole worker over fresh records, as one process and as two in one group.
 
 The processes start first and are waited for until the group is stable with every one of
-them holding partitions and done restoring its tables; only then are the records
-produced. So a rebalance or a table restore counts for no figure, and one worker and two
-are timed the same way: the views' broker timestamps, from the first view of these
-records to the last (one view per new event, so the view rate is the chain's event rate).
+them holding partitions and done restoring its tables, and has caught up with what the
+topics already held; only then are the records produced. So a rebalance or a table
+restore counts for no figure, and one worker and two are timed the same way: the views'
+broker timestamps, from the first view of these records to the last (one view per new
+event, so the view rate is the chain's event rate).
 """
 
 from __future__ import annotations
@@ -90,11 +91,16 @@ def _restored(log: Path) -> bool:
 
 def _wait_ready(kafka: KafkaConnection, processes: list[subprocess.Popen[bytes]],
                 logs: list[Path]) -> None:
-    deadline = time.monotonic() + 300
+    """Until the group is stable with every process in it, their tables restored, and
+    nothing left of what the raw topic already held (a new group reads it from the start:
+    the earlier passes' records are not this pass's)."""
+    deadline = time.monotonic() + 900
+    topics = (raw_topic("pos"), *WORKER_TOPICS)
     while True:
         _check_alive(processes, logs, deadline)
         state, members = group_members(kafka, GROUP)
-        if state == "Stable" and members == len(processes) and all(map(_restored, logs)):
+        if (state == "Stable" and members == len(processes) and all(map(_restored, logs))
+                and not any(remaining(kafka, GROUP, topics).values())):
             return
         time.sleep(1)
 
