@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.abc
 import os
+import signal
 import sys
 import tempfile
 import uuid
@@ -35,6 +36,17 @@ from lintas.kafka.broker import LocalBroker
 from lintas.kafka.connection import KafkaConnection
 from lintas.kafka.principals import PROCESS_ROLES, Role, principal_name
 from lintas.kafka.schemaregistry import LocalSchemaRegistry
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A run stopped with SIGTERM (a CI timeout, ``timeout``, a supervisor) unwinds as
+    Ctrl-C does: the brokers, databases and child processes the tests started are stopped
+    by their fixtures and ``finally`` blocks instead of outliving the run."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt("SIGTERM")
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 class _OneImportRoot(importlib.abc.MetaPathFinder):
