@@ -4,7 +4,10 @@ time, and the broker timestamps of what it wrote."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +22,9 @@ from lintas.streams.pipeline import (
     SHIPMENT_LEGS,
 )
 
-__all__ = ["PARTITIONS", "WORKER_TOPICS", "cpu_seconds", "group_members", "produced",
-           "remaining", "span_rate_of"]
+__all__ = ["PARTITIONS", "WORKER_TOPICS", "check_alive", "cpu_seconds", "group_members",
+           "produced", "remaining", "span_rate_of", "start_worker", "stop_workers",
+           "wait_committed"]
 
 #: Partitions of every topic of the bench's broker (the scale-out pass runs two workers).
 PARTITIONS = 6
@@ -85,3 +89,40 @@ def span_rate_of(kafka: KafkaConnection, topic: str,
         return len(stamps), float("nan")
     span = (max(stamps) - min(stamps)) / 1000
     return len(stamps), len(stamps) / span if span > 0 else float("inf")
+
+
+def start_worker(kafka: KafkaConnection, home: Path, log: Path, *args: str,
+                 **env: str) -> subprocess.Popen[bytes]:
+    """``lintas worker [args]`` as a child of the bench: connected as ``kafka``, on the
+    bench's partitions, its state under ``home``, its output appended to ``log``; ``env``
+    adds settings."""
+    environment = dict(os.environ, **kafka.environment(),
+                       LINTAS_TOPIC_PARTITIONS=str(PARTITIONS), LINTAS_HOME=str(home), **env)
+    with open(log, "ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "lintas", "worker", *args],
+                                env=environment, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def stop_workers(workers: Sequence[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(30)
+
+
+def check_alive(workers: Sequence[subprocess.Popen[bytes]], logs: Sequence[Path],
+                deadline: float) -> None:
+    """RuntimeError (pointing at ``logs``) when a worker exited or ``deadline`` passed."""
+    if any(w.poll() is not None for w in workers) or time.monotonic() > deadline:
+        raise RuntimeError(f"the workers did not process the records; see {list(logs)}")
+
+
+def wait_committed(kafka: KafkaConnection, group: str, topics: tuple[str, ...],
+                   workers: Sequence[subprocess.Popen[bytes]], logs: Sequence[Path],
+                   timeout: float) -> None:
+    """Until ``group`` has committed ``topics`` to their ends (see :func:`check_alive`)."""
+    deadline = time.monotonic() + timeout
+    while any(remaining(kafka, group, topics).values()):
+        check_alive(workers, logs, deadline)
+        time.sleep(1)

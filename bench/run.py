@@ -39,10 +39,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -51,7 +49,15 @@ from typing import Any
 
 from bench import loops, quix
 from bench.codec_bench import codec_ratios
-from bench.probe import PARTITIONS, cpu_seconds, produced, remaining, span_rate_of
+from bench.probe import (
+    PARTITIONS,
+    cpu_seconds,
+    produced,
+    remaining,
+    span_rate_of,
+    start_worker,
+    stop_workers,
+)
 from bench.scaleout import chain_pass
 from bench.timing import end_offsets, span_rate
 from lintas.connectors.pos.scenarios import build_catalog
@@ -191,19 +197,15 @@ def _agent_pass(kafka: KafkaConnection, home: Path, keys: set[bytes],
     in a group of its own, over records already on the raw topic. The CPU is counted from
     the first event the worker produced on."""
     group = "bench-normalize"
-    env = dict(os.environ, **kafka.environment(), LINTAS_HOME=str(home / "normalize"),
-               LINTAS_TOPIC_PARTITIONS=str(PARTITIONS), LINTAS_WORKER_AGENTS="normalize_records",
-               LINTAS_APP_ID=group)
     started_ms = time.time() * 1000
-    with open(home / "worker.log", "ab") as log:
-        worker = subprocess.Popen([sys.executable, "-m", "lintas", "worker"], env=env,
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log = home / "worker.log"
+    worker = start_worker(kafka, home / "normalize", log,
+                          LINTAS_WORKER_AGENTS="normalize_records", LINTAS_APP_ID=group)
     try:
         cpu_ms = _wait_caught_up(kafka, worker, group, (raw_topic("pos"),),
-                                 expected_events / len(keys), home / "worker.log")
+                                 expected_events / len(keys), log)
     finally:
-        worker.terminate()
-        worker.wait(30)
+        stop_workers([worker])
 
     def ours(message: Any) -> bool:  # this pass's records only
         return message.key in keys and message.timestamp >= started_ms

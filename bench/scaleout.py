@@ -10,9 +10,7 @@ event, so the view rate is the chain's event rate).
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.probe import (
-    PARTITIONS,
     WORKER_TOPICS,
+    check_alive,
     cpu_seconds,
     group_members,
     remaining,
     span_rate_of,
+    start_worker,
+    stop_workers,
+    wait_committed,
 )
 from lintas.core.topics import SHIPMENT_EVENTS, SHIPMENTS, raw_topic
 from lintas.kafka.connection import KafkaConnection
@@ -48,28 +49,20 @@ def chain_pass(kafka: KafkaConnection, work: Path, workers: int,
                produce: Callable[[], set[bytes]], expected_events: int) -> ChainRate:
     """Run ``workers`` worker processes in the usual group, produce the records once they
     are all ready, and measure them through to the views."""
-    env = dict(os.environ, **kafka.environment(), LINTAS_TOPIC_PARTITIONS=str(PARTITIONS),
-               LINTAS_WORKER_LOGLEVEL="info")  # its assignments and restores
     logs = [work / f"worker-{workers}-{i}.log" for i in range(workers)]
-    processes = []
-    for i, log in enumerate(logs):
-        with open(log, "ab") as out:
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "lintas", "worker"],
-                env={**env, "LINTAS_HOME": str(work / f"worker-{i}")},
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True))
+    processes = [start_worker(kafka, work / f"worker-{i}", log,
+                              LINTAS_WORKER_LOGLEVEL="info")  # its assignments and restores
+                 for i, log in enumerate(logs)]
+    topics = (raw_topic("pos"), *WORKER_TOPICS)
     try:
         _wait_ready(kafka, processes, logs)
         cpu = sum(cpu_seconds(p.pid) for p in processes)
         started_ms = time.time() * 1000
         keys = produce()
-        _wait_done(kafka, processes, logs)
+        wait_committed(kafka, GROUP, topics, processes, logs, 900)
         cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(30)
+        stop_workers(processes)
 
     def ours(message: Any) -> bool:
         return message.key in keys and message.timestamp >= started_ms
@@ -97,25 +90,9 @@ def _wait_ready(kafka: KafkaConnection, processes: list[subprocess.Popen[bytes]]
     deadline = time.monotonic() + 900
     topics = (raw_topic("pos"), *WORKER_TOPICS)
     while True:
-        _check_alive(processes, logs, deadline)
+        check_alive(processes, logs, deadline)
         state, members = group_members(kafka, GROUP)
         if (state == "Stable" and members == len(processes) and all(map(_restored, logs))
                 and not any(remaining(kafka, GROUP, topics).values())):
             return
         time.sleep(1)
-
-
-def _wait_done(kafka: KafkaConnection, processes: list[subprocess.Popen[bytes]],
-               logs: list[Path]) -> None:
-    """Until the group has committed every topic of the worker to its end."""
-    deadline = time.monotonic() + 900
-    topics = (raw_topic("pos"), *WORKER_TOPICS)
-    while any(remaining(kafka, GROUP, topics).values()):
-        _check_alive(processes, logs, deadline)
-        time.sleep(1)
-
-
-def _check_alive(processes: list[subprocess.Popen[bytes]], logs: list[Path],
-                 deadline: float) -> None:
-    if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
-        raise RuntimeError(f"the workers did not process the records; see {logs}")

@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from bench.probe import PARTITIONS, WORKER_TOPICS, remaining
+from bench.probe import PARTITIONS, WORKER_TOPICS, start_worker, stop_workers, wait_committed
 from lintas.connectors.registry import PARTNERS
 from lintas.connectors.runtime.producer import RawProducer, raw_record
 from lintas.connectors.sandboxes import free_port
@@ -84,15 +81,6 @@ def _metrics(port: int) -> dict[str, float]:
     return out
 
 
-def _caught_up(kafka: KafkaConnection, worker: subprocess.Popen[bytes], log: Path) -> None:
-    topics = (*(raw_topic(p) for p in sorted(PARTNERS)), *WORKER_TOPICS)
-    deadline = time.monotonic() + 1800
-    while any(remaining(kafka, "lintas", topics).values()):
-        if worker.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the worker did not catch up; see {log}")
-        time.sleep(1)
-
-
 def soak(days: int, payloads_per_day: int, work: Path,
          progress: Any = lambda _: None) -> list[dict[str, float]]:
     """Run the soak; one row of figures per simulated day."""
@@ -105,25 +93,20 @@ def soak(days: int, payloads_per_day: int, work: Path,
         kafka = broker.connection()
         ensure_topics(kafka, catalog(sorted(PARTNERS), PARTITIONS))
         port = free_port()
-        env = dict(os.environ, **kafka.environment(), LINTAS_TOPIC_PARTITIONS=str(PARTITIONS),
-                   LINTAS_HOME=str(work / "worker"))
         log = work / "worker.log"
-        with open(log, "ab") as out:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "lintas", "worker", "--metrics-port", str(port)],
-                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        worker = start_worker(kafka, work / "worker", log, "--metrics-port", str(port))
+        topics = (*(raw_topic(p) for p in sorted(PARTNERS)), *WORKER_TOPICS)
         try:
             sent = parcels = 0
             for day in range(days):
                 payloads, new = _send_day(kafka, day, payloads_per_day)
                 sent, parcels = sent + payloads, parcels + new
-                _caught_up(kafka, worker, log)
+                wait_committed(kafka, "lintas", topics, [worker], [log], 1800)
                 rows.append({"day": day + 1, "payloads": sent, "parcels": parcels,
                              **_metrics(port)})
                 progress(rows[-1])
         finally:
-            worker.terminate()
-            worker.wait(60)
+            stop_workers([worker])
     finally:
         broker.stop()
     return rows
