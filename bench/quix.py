@@ -39,7 +39,7 @@ def _connection(kafka: KafkaConnection) -> Any:
                                "security_protocol": kafka.protocol.lower()}
     if kafka.sasl:
         options.update(sasl_mechanism=kafka.mechanism, sasl_username=kafka.username,
-                       sasl_password=kafka.environment()["LINTAS_KAFKA_PASSWORD"])
+                       sasl_password=kafka.password.get_secret_value() if kafka.password else "")
     if kafka.ca_file:
         options["ssl_ca_location"] = kafka.ca_file
     return ConnectionConfig(**options)
